@@ -1,0 +1,175 @@
+"""The ``natokg`` command line: parses arguments, calls the package, prints.
+
+Data goes to stdout, messages to stderr. Exit codes: 0 all good, 1 the graph has
+violations, 2 the input is unusable (a file that is missing, a directory, malformed ...).
+Colour follows the terminal: none when output is not a TTY or ``NO_COLOR`` is set.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+from rich import box
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+from rich.text import Text
+
+from natokg import __version__
+from natokg.export import serialize, write_atomic
+from natokg.info import summarize
+from natokg.load import LoadError, LoadResult, load_graph
+from natokg.validate import Problem, validate
+
+__all__ = ["EXIT_OK", "EXIT_UNUSABLE", "EXIT_VIOLATIONS", "app"]
+
+EXIT_OK = 0
+EXIT_VIOLATIONS = 1
+EXIT_UNUSABLE = 2
+
+app = typer.Typer(
+    name="natokg",
+    help="Knowledge graph of NATO science and technology cooperation with Asia-Pacific partners.",
+    no_args_is_help=True,
+    add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+PathsArgument = Annotated[
+    list[str] | None,
+    typer.Argument(
+        help="Data files to use instead of the shipped graph/*.ttl (the shipped ontology is always loaded).",
+        show_default=False,
+    ),
+]
+
+
+class ExportFormat(StrEnum):
+    """RDF syntaxes `natokg export` writes."""
+
+    ttl = "ttl"
+    nt = "nt"
+    jsonld = "jsonld"
+    trig = "trig"
+
+
+def _console(*, stderr: bool = False) -> Console:
+    """Return a console; ``NO_COLOR`` turns off every style, not only colours."""
+    no_color = bool(os.environ.get("NO_COLOR"))
+    return Console(
+        stderr=stderr,
+        no_color=no_color,
+        color_system=None if no_color else "auto",
+        highlight=False,
+    )
+
+
+def _fail(message: str) -> NoReturn:
+    _console(stderr=True).print(f"[bold red]error:[/] {escape(message)}", soft_wrap=True)
+    raise typer.Exit(EXIT_UNUSABLE)
+
+
+def _load(paths: list[str] | None) -> LoadResult:
+    try:
+        return load_graph(paths or None)
+    except LoadError as exc:
+        _fail(str(exc))
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"natokg {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
+    ] = False,
+) -> None:
+    """Knowledge graph of NATO S&T cooperation with Asia-Pacific partners."""
+    # rdflib logs a traceback for every ill-typed literal; validation reports them, with files.
+    logging.getLogger("rdflib.term").setLevel(logging.ERROR)
+
+
+@app.command()
+def info(paths: PathsArgument = None) -> None:
+    """Show triples, entities per class, claims per kind and the sources cited."""
+    loaded = _load(paths)
+    summary = summarize(loaded.store)
+    out = _console()
+    out.print(f"{len(loaded.files)} files, {summary.triples} triples")
+    for title, heading, rows in (
+        ("Entities per class", "class", summary.entities),
+        ("Claims per kind", "kind", summary.claims),
+    ):
+        table = Table(title=title, box=box.SIMPLE, title_justify="left")
+        table.add_column(heading)
+        table.add_column("count", justify="right")
+        for name, count in rows:
+            table.add_row(name, str(count))
+        out.print(table)
+    share = f" ({summary.cited_sources / summary.all_sources:.0%})" if summary.all_sources else ""
+    out.print(f"Sources cited by a claim: {summary.cited_sources} of {summary.all_sources}{share}")
+
+
+@app.command("validate")
+def validate_command(paths: PathsArgument = None) -> None:
+    """Check the graph against the SHACL shapes and the check queries.
+
+    Exit 0 when it conforms, 1 on violations, 2 when a file cannot be used.
+    """
+    loaded = _load(paths)
+    try:
+        report = validate(loaded.store, locations=loaded.locations)
+    except LoadError as exc:
+        _fail(str(exc))
+    out = _console()
+    for problem in report.problems:
+        out.print(_render(problem), soft_wrap=True)  # one line per field, for grep
+        out.print()
+    style = "green" if report.conforms else "bold red"
+    out.print(Text(report.summary(), style=style), soft_wrap=True)
+    raise typer.Exit(EXIT_OK if report.conforms else EXIT_VIOLATIONS)
+
+
+@app.command()
+def export(
+    paths: PathsArgument = None,
+    fmt: Annotated[
+        ExportFormat, typer.Option("--format", "-f", help="RDF syntax to write.")
+    ] = ExportFormat.ttl,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="File to write (atomically); default: stdout."),
+    ] = None,
+) -> None:
+    """Write the graph (ontology and data) as one RDF file."""
+    if output is not None and output.is_dir():
+        _fail(f"{output}: is a directory; give a file name")
+    data = serialize(_load(paths).store, fmt.value)
+    if output is None:
+        typer.echo(data, nl=False)
+        return
+    try:
+        write_atomic(output, data)
+    except OSError as exc:
+        _fail(f"{output}: cannot write: {exc.strerror}")
+    _console(stderr=True).print(f"wrote {escape(str(output))}", soft_wrap=True)
+
+
+def _render(problem: Problem) -> Text:
+    colour = {"Violation": "red", "Warning": "yellow"}.get(problem.severity, "blue")
+    text = Text(f"{problem.where}: ", style="bold")
+    text.append(problem.severity, style=f"bold {colour}")
+    for name, value in problem.fields():
+        text.append(f"\n  {name:<8} ", style="dim")
+        text.append(value)
+    return text
