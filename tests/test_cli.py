@@ -183,3 +183,23 @@ def test_no_color_help_has_no_colour(run_natokg: RunNatokg) -> None:
     result = run_natokg("validate", "--help", env={"FORCE_COLOR": "1", "NO_COLOR": "1"})
     assert result.returncode == 0
     assert not ANSI_COLOUR.search(result.stdout)
+
+
+def test_coverage_lists_every_paragraph(run_natokg: RunNatokg) -> None:
+    """Prints one row per paragraph with its claim count and exits 0 on the shipped graph."""
+    result = run_natokg("coverage", env={"NO_COLOR": "1", "COLUMNS": "200"})
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Paragraph 64" in result.stdout
+    assert re.search(r"\b6[0-4] of 64 paragraphs cited by a claim", result.stdout)
+    assert "0 with neither" in result.stdout
+
+
+def test_coverage_exits_1_when_a_paragraph_has_no_claim_and_no_reason(run_natokg: RunNatokg) -> None:
+    """Exits 1 and flags the paragraph when no claim cites it and no reason is recorded."""
+    result = run_natokg(
+        "coverage",
+        FIXTURES / "invalid" / "paragraph-out-of-range.ttl",
+        env={"NO_COLOR": "1", "COLUMNS": "200"},
+    )
+    assert result.returncode == 1
+    assert "no claim and no recorded reason" in result.stdout

@@ -110,3 +110,21 @@ def test_problems_are_sorted_violations_first() -> None:
     report = report_for("invalid/bad-datatype.ttl")
     keys = [p.sort_key() for p in report.problems]
     assert keys == sorted(keys)
+
+
+@pytest.mark.parametrize(
+    ("name", "check", "needle"),
+    [
+        ("invalid/dangling-reference.ttl", "checks/dangling-reference-violation.rq", "nkgid:jpan"),
+        ("invalid/duplicate-label.ttl", "checks/duplicate-label-violation.rq", "japan"),
+        ("invalid/paragraph-out-of-range.ttl", "checks/paragraph-range-violation.rq", "65"),
+        ("invalid/paragraph-out-of-range.ttl", "checks/uncovered-paragraph-violation.rq", "para-17"),
+    ],
+)
+def test_check_query_catches_its_defect(name: str, check: str, needle: str) -> None:
+    """Reports the defect a check query exists for, naming the offending node or value."""
+    report = report_for(name)
+    assert not report.conforms
+    hits = [p for p in report.problems if p.rule == check]
+    assert hits, str(report)
+    assert any(needle in str(p) for p in hits), str(report)

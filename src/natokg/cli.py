@@ -21,6 +21,7 @@ from rich.table import Table
 from rich.text import Text
 
 from natokg import __version__
+from natokg.coverage import coverage, uncovered
 from natokg.export import serialize, write_atomic
 from natokg.info import summarize
 from natokg.load import LoadError, LoadResult, load_graph
@@ -138,6 +139,34 @@ def validate_command(paths: PathsArgument = None) -> None:
     style = "green" if report.conforms else "bold red"
     out.print(Text(report.summary(), style=style), soft_wrap=True)
     raise typer.Exit(EXIT_OK if report.conforms else EXIT_VIOLATIONS)
+
+
+@app.command("coverage")
+def coverage_command(paths: PathsArgument = None) -> None:
+    """Show, for every paragraph, box and table of the report, how many claims cite it.
+
+    A source that no claim cites shows the recorded reason. Exit 1 when a source has
+    neither a claim nor a reason, so a curator sees what is left to do.
+    """
+    rows = coverage(_load(paths).store)
+    table = Table(title="Claims per source", box=box.SIMPLE, title_justify="left")
+    table.add_column("source")
+    table.add_column("claims", justify="right")
+    table.add_column("note")
+    for row in rows:
+        note = row.reason or ("" if row.claims else "no claim and no recorded reason")
+        table.add_row(row.label, str(row.claims), note, style=None if row.covered else "bold red")
+    out = _console()
+    out.print(table)
+    missing = uncovered(rows)
+    numbered = [row for row in rows if row.paragraph is not None]
+    cited = sum(1 for row in numbered if row.claims)
+    out.print(
+        f"{cited} of {len(numbered)} paragraphs cited by a claim; "
+        f"{sum(1 for row in rows if row.reason)} with a recorded reason; "
+        f"{len(missing)} with neither"
+    )
+    raise typer.Exit(EXIT_VIOLATIONS if missing else EXIT_OK)
 
 
 @app.command()
