@@ -3,51 +3,39 @@
 Data goes to stdout, messages to stderr. Exit codes: 0 all good, 1 the graph has
 violations, 2 the input is unusable (a file that is missing, a directory, malformed ...).
 Colour follows the terminal: none when output is not a TTY or ``NO_COLOR`` is set.
+This module holds the graph commands; other command groups live in ``cli_*.py``
+modules imported at the end, all registering on the one app of ``_cli_app``.
 """
 
 from __future__ import annotations
 
-import logging
-import os
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated
 
 import typer
 from rich import box
-from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from natokg import __version__
+from natokg._cli_app import (
+    EXIT_OK,
+    EXIT_UNUSABLE,
+    EXIT_VIOLATIONS,
+    PathsArgument,
+    app,
+    console,
+    fail,
+    load,
+)
 from natokg.coverage import coverage, uncovered
 from natokg.export import serialize, write_atomic
 from natokg.info import summarize
-from natokg.load import LoadError, LoadResult, load_graph
+from natokg.load import LoadError
 from natokg.validate import Problem, validate
 
 __all__ = ["EXIT_OK", "EXIT_UNUSABLE", "EXIT_VIOLATIONS", "app"]
-
-EXIT_OK = 0
-EXIT_VIOLATIONS = 1
-EXIT_UNUSABLE = 2
-
-app = typer.Typer(
-    name="natokg",
-    help="Knowledge graph of NATO science and technology cooperation with Asia-Pacific partners.",
-    no_args_is_help=True,
-    add_completion=False,
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
-
-PathsArgument = Annotated[
-    list[str] | None,
-    typer.Argument(
-        help="Data files to use instead of the shipped graph/*.ttl (the shipped ontology is always loaded).",
-        show_default=False,
-    ),
-]
 
 
 class ExportFormat(StrEnum):
@@ -59,53 +47,12 @@ class ExportFormat(StrEnum):
     trig = "trig"
 
 
-def _console(*, stderr: bool = False) -> Console:
-    """Return a console; ``NO_COLOR`` turns off every style, not only colours."""
-    no_color = bool(os.environ.get("NO_COLOR"))
-    return Console(
-        stderr=stderr,
-        no_color=no_color,
-        color_system=None if no_color else "auto",
-        highlight=False,
-    )
-
-
-def _fail(message: str) -> NoReturn:
-    _console(stderr=True).print(f"[bold red]error:[/] {escape(message)}", soft_wrap=True)
-    raise typer.Exit(EXIT_UNUSABLE)
-
-
-def _load(paths: list[str] | None) -> LoadResult:
-    try:
-        return load_graph(paths or None)
-    except LoadError as exc:
-        _fail(str(exc))
-
-
-def _version(value: bool) -> None:
-    if value:
-        typer.echo(f"natokg {__version__}")
-        raise typer.Exit()
-
-
-@app.callback()
-def main(
-    version: Annotated[
-        bool,
-        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
-    ] = False,
-) -> None:
-    """Knowledge graph of NATO S&T cooperation with Asia-Pacific partners."""
-    # rdflib logs a traceback for every ill-typed literal; validation reports them, with files.
-    logging.getLogger("rdflib.term").setLevel(logging.ERROR)
-
-
 @app.command()
 def info(paths: PathsArgument = None) -> None:
     """Show triples, entities per class, claims per kind and the sources cited."""
-    loaded = _load(paths)
+    loaded = load(paths)
     summary = summarize(loaded.store)
-    out = _console()
+    out = console()
     out.print(f"{len(loaded.files)} files, {summary.triples} triples")
     for title, heading, rows in (
         ("Entities per class", "class", summary.entities),
@@ -127,12 +74,12 @@ def validate_command(paths: PathsArgument = None) -> None:
 
     Exit 0 when it conforms, 1 on violations, 2 when a file cannot be used.
     """
-    loaded = _load(paths)
+    loaded = load(paths)
     try:
         report = validate(loaded.store, locations=loaded.locations)
     except LoadError as exc:
-        _fail(str(exc))
-    out = _console()
+        fail(str(exc))
+    out = console()
     for problem in report.problems:
         out.print(_render(problem), soft_wrap=True)  # one line per field, for grep
         out.print()
@@ -148,7 +95,7 @@ def coverage_command(paths: PathsArgument = None) -> None:
     A source that no claim cites shows the recorded reason. Exit 1 when a source has
     neither a claim nor a reason, so a curator sees what is left to do.
     """
-    rows = coverage(_load(paths).store)
+    rows = coverage(load(paths).store)
     table = Table(title="Claims per source", box=box.SIMPLE, title_justify="left")
     table.add_column("source")
     table.add_column("claims", justify="right")
@@ -156,7 +103,7 @@ def coverage_command(paths: PathsArgument = None) -> None:
     for row in rows:
         note = row.reason or ("" if row.claims else "no claim and no recorded reason")
         table.add_row(row.label, str(row.claims), note, style=None if row.covered else "bold red")
-    out = _console()
+    out = console()
     out.print(table)
     missing = uncovered(rows)
     numbered = [row for row in rows if row.paragraph is not None]
@@ -182,16 +129,16 @@ def export(
 ) -> None:
     """Write the graph (ontology and data) as one RDF file."""
     if output is not None and output.is_dir():
-        _fail(f"{output}: is a directory; give a file name")
-    data = serialize(_load(paths).store, fmt.value)
+        fail(f"{output}: is a directory; give a file name")
+    data = serialize(load(paths).store, fmt.value)
     if output is None:
         typer.echo(data, nl=False)
         return
     try:
         write_atomic(output, data)
     except OSError as exc:
-        _fail(f"{output}: cannot write: {exc.strerror}")
-    _console(stderr=True).print(f"wrote {escape(str(output))}", soft_wrap=True)
+        fail(f"{output}: cannot write: {exc.strerror}")
+    console(stderr=True).print(f"wrote {escape(str(output))}", soft_wrap=True)
 
 
 def _render(problem: Problem) -> Text:
