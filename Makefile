@@ -13,9 +13,10 @@ help:  ## list the targets
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-run: $(BIN)/python  ## install natokg, validate the graph, summarise it, export build/natokg.ttl
+run: $(BIN)/python  ## install natokg, validate, summarise, export build/natokg.ttl, write build/gap-report.md, rank the gaps
 	$(BIN)/python -m pip install --quiet .
 	$(BIN)/natokg validate && $(BIN)/natokg info && $(BIN)/natokg export -f ttl -o build/natokg.ttl
+	$(BIN)/natokg gap-report -o build/gap-report.md && $(BIN)/natokg gaps --top 15
 
 dev: $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev]'

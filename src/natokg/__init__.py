@@ -5,11 +5,25 @@ Load the shipped graph, validate it, query it:
 >>> import natokg
 >>> loaded = natokg.load_graph()
 >>> report = natokg.validate(loaded.store, locations=loaded.locations)
+>>> result = natokg.run_query(loaded.store, "partner-frameworks", partner="ROK")
+>>> result.columns[:2]
+('partner', 'framework')
 """
 
 from importlib.metadata import PackageNotFoundError, version
 
 from natokg.load import LoadError, LoadResult, load_graph
+from natokg.params import ParameterError, QueryError
+from natokg.queries import (
+    NamedQuery,
+    QueryTimeoutError,
+    get_query,
+    list_queries,
+    open_graph,
+    run_query,
+    sparql,
+)
+from natokg.result import QueryResult
 from natokg.store import MemoryStore, Store
 from natokg.validate import Problem, ValidationReport, validate
 
@@ -22,10 +36,20 @@ __all__ = [
     "LoadError",
     "LoadResult",
     "MemoryStore",
+    "NamedQuery",
+    "ParameterError",
     "Problem",
+    "QueryError",
+    "QueryResult",
+    "QueryTimeoutError",
     "Store",
     "ValidationReport",
     "__version__",
+    "get_query",
+    "list_queries",
     "load_graph",
+    "open_graph",
+    "run_query",
+    "sparql",
     "validate",
 ]

@@ -149,3 +149,7 @@ def _render(problem: Problem) -> Text:
         text.append(f"\n  {name:<8} ", style="dim")
         text.append(value)
     return text
+
+
+from natokg import cli_analysis as _cli_analysis  # noqa: E402, F401  (registers its commands)
+from natokg import cli_queries as _cli_queries  # noqa: E402, F401  (registers its commands)

@@ -63,6 +63,7 @@ class NKG(DefinedNamespace):
     ReportSection: URIRef
     ReportTable: URIRef
     ResearchBody: URIRef
+    Scenario: URIRef
     Source: URIRef
     SpaceProgramme: URIRef
     Technology: URIRef
@@ -74,6 +75,7 @@ class NKG(DefinedNamespace):
     about: URIRef
     afterParagraph: URIRef
     area: URIRef
+    assumedIn: URIRef
     channel: URIRef
     citation: URIRef
     concerns: URIRef
