@@ -102,11 +102,12 @@ def test_an_empty_graph_has_no_channel_gaps() -> None:
 
 
 def test_the_rok_is_not_an_sto_eop_nation_and_the_report_recommends_it() -> None:
-    """Flags STO-EOP for the ROK as recommended (paragraph 60) and stated (paragraph 54)."""
+    """Flags STO-EOP for the ROK as recommended (paragraph 60) and the PII's EOP as stated (54)."""
     found = {g.channel: g for g in channel_gaps(shipped(), partner=ID + "rok")}
     gap = found[ID + "sto-eop"]
     assert gap.status == "recommended"
-    assert gap.paragraphs == [54, 60]
+    assert gap.paragraphs == [60]  # STO-EOP is not part of the PII's EOP (paragraphs 41, 48)
+    assert 54 in found[ID + "eop"].paragraphs  # "not a member of the EOP programme"
     assert ID + "sps" not in found
     assert ID + "pii" not in found
 

@@ -95,18 +95,19 @@ def test_an_overlay_goes_into_its_own_named_graph() -> None:
 
 
 def test_rok_joins_sto_eop_changes_the_rok_channel_gaps_and_nothing_unrelated() -> None:
-    """Closes the ROK's STO-EOP (and EOP, STB) gaps and leaves every other gap as it was."""
+    """Closes the ROK's STO-EOP (and STB) gaps and leaves every other gap as it was."""
     after, G = run("rok-joins-sto-eop")
     diff = compare(before(), after, read_overlay("rok-joins-sto-eop"), G)
     closed = {(g.partner, g.channel) for g in diff.channels_closed}
-    assert closed == {(ID + "rok", ID + "sto-eop"), (ID + "rok", ID + "eop"), (ID + "rok", ID + "stb")}
+    # STO-EOP is the STB's status, not the PII's EOP programme (paras 41, 48): that gap stays.
+    assert closed == {(ID + "rok", ID + "sto-eop"), (ID + "rok", ID + "stb")}
     assert diff.channels_opened == ()
     assert diff.gaps == ()  # no technology gap moves
     assert [g.to_dict() for g in after.gaps] == [g.to_dict() for g in before().gaps]
     others = [g for g in before().channel_gaps if g.partner != ID + "rok"]
     assert [g for g in after.channel_gaps if g.partner != ID + "rok"] == others
     assert before().agency_gaps == after.agency_gaps
-    assert [c for c, _, _ in diff.conflicts] == [ID + "nonmem-rok-eop"]
+    assert diff.conflicts == ()  # joining STO-EOP contradicts no statement of the report
 
 
 def test_nato_japan_space_cooperation_closes_japans_space_gap_only() -> None:
@@ -129,3 +130,18 @@ def test_a_scenario_file_outside_the_shipped_ones_can_be_used(tmp_path: Path) ->
     overlay = read_overlay(path)
     assert overlay.name == "my-scenario"
     assert overlay.scenario == ID + "scenario-rok-joins-sto-eop"
+
+
+def test_an_overlay_that_contradicts_a_stated_non_membership_is_flagged(tmp_path: Path) -> None:
+    """Lists the report's non-membership claim that an overlay contradicts (the ROK in the PII's EOP)."""
+    overlay_file = tmp_path / "rok-joins-eop.ttl"
+    overlay_file.write_text(
+        (REPO / "scenarios" / "rok-joins-sto-eop.ttl")
+        .read_text(encoding="utf-8")
+        .replace("nkg:framework nkgid:sto-eop", "nkg:framework nkgid:eop"),
+        encoding="utf-8",
+    )
+    overlay = read_overlay(overlay_file)
+    G = project_graphs([*base(), overlay.graph])
+    diff = compare(before(), analyse(G), overlay, G)
+    assert [claim for claim, _, _ in diff.conflicts] == [ID + "nonmem-rok-eop"]  # paragraph 54

@@ -366,7 +366,7 @@ def channel_gaps(G: KG, config: Config | None = None, *, partner: str | None = N
     >>> found = {g.channel_label: g for g in gaps}
     >>> gap = found["STO Enhanced Opportunities Partner status"]
     >>> gap.status, gap.paragraphs
-    ('recommended', [54, 60])
+    ('recommended', [60])
     """
     config = config or default_config()
     scores = config.table("channels.score")
