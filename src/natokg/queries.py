@@ -25,7 +25,7 @@ from __future__ import annotations
 import difflib
 import multiprocessing
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from os import PathLike
@@ -37,7 +37,6 @@ from pyparsing import ParseException
 from rdflib import RDF, RDFS, SKOS, Graph, Literal, URIRef
 from rdflib.plugins.sparql.algebra import translateQuery
 from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
-from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.query import Result
 from rdflib.term import Identifier, Node
 
@@ -54,7 +53,13 @@ from natokg.params import (
     valid_name,
 )
 from natokg.result import QueryResult
-from natokg.store import MemoryStore, Store, union_graph
+from natokg.store import (
+    MemoryStore,
+    RemoteAccessError,
+    Store,
+    refuse_remote_access,
+    union_graph,
+)
 
 __all__ = [
     "DEFAULT_PREFIXES",
@@ -636,10 +641,10 @@ def _check(text: str, *, line_offset: int) -> None:
         ) from None
     except Exception as exc:  # rdflib raises plain Exceptions for semantic errors
         raise QueryError(f"invalid query: {exc}") from None
-    if query.algebra.get("datasetClause"):
-        raise QueryError("FROM / FROM NAMED is not allowed: natokg never fetches graphs")
-    if any(node.name == "ServiceGraphPattern" for node in _walk(query.algebra)):
-        raise QueryError("SERVICE is not allowed: natokg never queries other endpoints")
+    try:
+        refuse_remote_access(query)
+    except RemoteAccessError as exc:
+        raise QueryError(str(exc)) from None
 
 
 def _refuse_update(text: str) -> None:
@@ -687,16 +692,6 @@ def _check_nesting(text: str, line_offset: int) -> None:
         elif char in ")}]":
             depth = max(0, depth - 1)
         index += 1
-
-
-def _walk(value: Any) -> Iterator[CompValue]:
-    if isinstance(value, CompValue):
-        yield value
-        for child in value.values():
-            yield from _walk(child)
-    elif isinstance(value, list | tuple):
-        for child in value:
-            yield from _walk(child)
 
 
 # ---------------------------------------------------------------------------

@@ -24,6 +24,7 @@ __all__ = [
     "RemoteAccessError",
     "Store",
     "prepare_local_query",
+    "refuse_remote_access",
     "to_quads",
     "union_graph",
 ]
@@ -173,11 +174,20 @@ def prepare_local_query(sparql: str) -> Query:
         On ``SERVICE`` or a dataset clause (rdflib would fetch ``FROM <url>``).
     """
     query = translateQuery(parseQuery(sparql))
+    refuse_remote_access(query)
+    return query
+
+
+def refuse_remote_access(query: Query) -> None:
+    """Raise `RemoteAccessError` if a parsed `query` uses ``SERVICE`` or ``FROM``/``FROM NAMED``.
+
+    The one place that decides what counts as reaching off this machine; both the
+    store and the query layer's checks call it.
+    """
     if query.algebra.get("datasetClause"):
         raise RemoteAccessError("FROM / FROM NAMED is not allowed: natokg never fetches graphs")
     if any(node.name == "ServiceGraphPattern" for node in _walk(query.algebra)):
         raise RemoteAccessError("SERVICE is not allowed: natokg never queries other endpoints")
-    return query
 
 
 def _walk(value: Any) -> Iterator[CompValue]:
