@@ -12,6 +12,13 @@ import pytest
 from support import REPO, RunNatokg, clean_env
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _projection_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Keep the projection cache of every test (and child process) out of the user's home."""
+    os.environ["NATOKG_CACHE_DIR"] = str(tmp_path_factory.mktemp("natokg-cache"))
+    os.environ.pop("NATOKG_NO_CACHE", None)
+
+
 @pytest.fixture
 def run_natokg() -> RunNatokg:
     """Run ``python -m natokg ARGS`` in a child process; stdout and stderr kept apart."""

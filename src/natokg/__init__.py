@@ -10,27 +10,30 @@ Load the shipped graph, validate it, query it:
 ('partner', 'framework')
 """
 
-from importlib.metadata import PackageNotFoundError, version
+from __future__ import annotations
 
-from natokg.load import LoadError, LoadResult, load_graph
-from natokg.params import ParameterError, QueryError
-from natokg.queries import (
-    NamedQuery,
-    QueryTimeoutError,
-    get_query,
-    list_queries,
-    open_graph,
-    run_query,
-    sparql,
-)
-from natokg.result import QueryResult
-from natokg.store import MemoryStore, Store
-from natokg.validate import Problem, ValidationReport, validate
+import sys
+from importlib import import_module
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
-try:
-    __version__ = version("natokg")
-except PackageNotFoundError:  # running from a checkout that was never installed
-    __version__ = "0+unknown"
+if TYPE_CHECKING:
+    from natokg.load import LoadError, LoadResult, load_graph
+    from natokg.params import ParameterError, QueryError
+    from natokg.queries import (
+        NamedQuery,
+        QueryTimeoutError,
+        get_query,
+        list_queries,
+        open_graph,
+        run_query,
+        sparql,
+    )
+    from natokg.result import QueryResult
+    from natokg.store import MemoryStore, Store
+    from natokg.validate import Problem, ValidationReport, validate
+
+    __version__: str
 
 __all__ = [
     "LoadError",
@@ -53,3 +56,64 @@ __all__ = [
     "sparql",
     "validate",
 ]
+
+# Imported on first use, so `natokg --help` and each command pay only for what they use
+# (the SPARQL engine and pySHACL alone take a quarter of a second to import).
+_HOMES = {
+    "LoadError": "natokg.load",
+    "LoadResult": "natokg.load",
+    "load_graph": "natokg.load",
+    "ParameterError": "natokg.params",
+    "QueryError": "natokg.params",
+    "NamedQuery": "natokg.queries",
+    "QueryTimeoutError": "natokg.queries",
+    "get_query": "natokg.queries",
+    "list_queries": "natokg.queries",
+    "open_graph": "natokg.queries",
+    "run_query": "natokg.queries",
+    "sparql": "natokg.queries",
+    "QueryResult": "natokg.result",
+    "MemoryStore": "natokg.store",
+    "Store": "natokg.store",
+    "Problem": "natokg.validate",
+    "ValidationReport": "natokg.validate",
+    "validate": "natokg.validate",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name == "__version__":
+        value: Any = _version()
+    elif name in _HOMES:
+        value = getattr(import_module(_HOMES[name]), name)
+    else:
+        raise AttributeError(f"module 'natokg' has no attribute {name!r}")
+    globals()[name] = value  # later look-ups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
+
+
+class _Package(ModuleType):
+    """The package module; its API names win over same-named submodules (``validate``)."""
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        # Importing natokg.validate binds the submodule as an attribute of the package; the
+        # public name is the function, as it was when the API was imported eagerly.
+        if isinstance(value, ModuleType) and name in _HOMES:
+            return
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("natokg")
+    except PackageNotFoundError:  # running from a checkout that was never installed
+        return "0+unknown"

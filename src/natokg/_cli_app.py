@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import logging
 import os
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 
-from natokg import __version__
-from natokg.load import LoadError, LoadResult, load_graph
+if TYPE_CHECKING:
+    from natokg.load import LoadResult
+
 
 __all__ = [
     "EXIT_OK",
@@ -68,6 +69,8 @@ def fail(message: str) -> NoReturn:
 
 def load(paths: list[str] | None) -> LoadResult:
     """Load the shipped ontology with `paths` (default: the shipped graph), or fail."""
+    from natokg.load import LoadError, load_graph
+
     try:
         return load_graph(paths or None)
     except LoadError as exc:
@@ -76,7 +79,9 @@ def load(paths: list[str] | None) -> LoadResult:
 
 def _version(value: bool) -> None:
     if value:
-        typer.echo(f"natokg {__version__}")
+        import natokg
+
+        typer.echo(f"natokg {natokg.__version__}")
         raise typer.Exit()
 
 

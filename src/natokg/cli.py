@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich import box
@@ -29,11 +29,12 @@ from natokg._cli_app import (
     fail,
     load,
 )
-from natokg.coverage import coverage, uncovered
-from natokg.export import serialize, write_atomic
-from natokg.info import summarize
-from natokg.load import LoadError
-from natokg.validate import Problem, validate
+
+if TYPE_CHECKING:
+    from natokg.validate import Problem
+
+# Commands import what they use inside their body: every command pays only for its own
+# imports, which keeps `natokg --help` and the light commands quick to start.
 
 __all__ = ["EXIT_OK", "EXIT_UNUSABLE", "EXIT_VIOLATIONS", "app"]
 
@@ -50,6 +51,8 @@ class ExportFormat(StrEnum):
 @app.command()
 def info(paths: PathsArgument = None) -> None:
     """Show triples, entities per class, claims per kind and the sources cited."""
+    from natokg.info import summarize
+
     loaded = load(paths)
     summary = summarize(loaded.store)
     out = console()
@@ -74,6 +77,9 @@ def validate_command(paths: PathsArgument = None) -> None:
 
     Exit 0 when it conforms, 1 on violations, 2 when a file cannot be used.
     """
+    from natokg.load import LoadError
+    from natokg.validate import validate
+
     loaded = load(paths)
     try:
         report = validate(loaded.store, locations=loaded.locations)
@@ -95,6 +101,8 @@ def coverage_command(paths: PathsArgument = None) -> None:
     A source that no claim cites shows the recorded reason. Exit 1 when a source has
     neither a claim nor a reason, so a curator sees what is left to do.
     """
+    from natokg.coverage import coverage, uncovered
+
     rows = coverage(load(paths).store)
     table = Table(title="Claims per source", box=box.SIMPLE, title_justify="left")
     table.add_column("source")
@@ -128,6 +136,8 @@ def export(
     ] = None,
 ) -> None:
     """Write the graph (ontology and data) as one RDF file."""
+    from natokg.export import serialize, write_atomic
+
     if output is not None and output.is_dir():
         fail(f"{output}: is a directory; give a file name")
     data = serialize(load(paths).store, fmt.value)

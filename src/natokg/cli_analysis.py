@@ -22,7 +22,6 @@ import typer
 from natokg._cli_app import PathsArgument, app, console, fail
 
 if TYPE_CHECKING:
-    from rdflib import Graph
     from rich.table import Table
 
     from natokg.analysis.config import Config
@@ -74,29 +73,49 @@ class _Session:
     kg: KG
     config: Config
     overlay: Overlay | None
-    base: list[Graph]
+    files: list[Path]
+
+    def project(self, overlay: Overlay | None = None) -> KG:
+        """Return the projection of the data files, with `overlay` if given."""
+        return _project(self.files, overlay)
+
+
+def _project(files: list[Path], overlay: Overlay | None) -> KG:
+    """Return the projection of `files` (and `overlay`), from the cache when it has it."""
+    from natokg.analysis.cache import cached_projection
+    from natokg.analysis.project import project_graphs
+    from natokg.load import LoadError, parse_file
+
+    def build() -> KG:
+        try:
+            graphs = [parse_file(path) for path in files]
+        except LoadError as exc:
+            fail(str(exc))
+        return project_graphs([*graphs, overlay.graph] if overlay else graphs)
+
+    return cached_projection([*files, *([overlay.path] if overlay else [])], build)
 
 
 def _session(paths: list[str] | None, scenario: str | None, config_file: Path | None) -> _Session:
     """Load the data (and overlay) and the weights, or fail with a clear message."""
     from natokg import resources
     from natokg.analysis.config import ConfigError, load_config
-    from natokg.analysis.project import project_graphs
-    from natokg.analysis.scenarios import ScenarioError, read_overlay
-    from natokg.load import LoadError, parse_file
+    from natokg.load import LoadError
 
     try:
         config = load_config(config_file)
     except ConfigError as exc:
         fail(str(exc))
-    files = [*resources.ontology_files(), *(paths or resources.graph_files())]
-    try:
-        base = [parse_file(path) for path in files]
-        overlay = read_overlay(scenario) if scenario else None
-    except (LoadError, ScenarioError) as exc:
-        fail(str(exc))
-    graphs = [*base, overlay.graph] if overlay else base
-    return _Session(project_graphs(graphs), config, overlay, base)
+    files = [*resources.ontology_files(), *(Path(p) for p in paths or resources.graph_files())]
+    overlay = None
+    if scenario:
+        from natokg.analysis.scenarios import ScenarioError, read_overlay
+
+        try:
+            overlay = read_overlay(scenario)
+        except (LoadError, ScenarioError) as exc:
+            fail(str(exc))
+    return _Session(_project(files, overlay), config, overlay, files)
 
 
 def resolve(kg: KG, text: str, kinds: Sequence[str], what: str) -> str:
@@ -817,12 +836,11 @@ def scenario(
             table.add_row(*row)
         _show(fmt, output, table)
         return
-    from natokg.analysis.project import project_graphs
     from natokg.analysis.scenarios import analyse, compare
 
     session = _session(paths, name, config_file)
     assert session.overlay is not None
-    before = analyse(project_graphs(session.base), session.config)
+    before = analyse(session.project(), session.config)
     after = analyse(session.kg, session.config)
     diff = compare(before, after, session.overlay, session.kg)
     if fmt is OutputFormat.json:
@@ -873,7 +891,6 @@ def gap_report_command(
     from natokg.analysis.gaps import technology_gaps
     from natokg.analysis.links import evaluate_links, suggest_links
     from natokg.analysis.metrics import brokerage
-    from natokg.analysis.project import project_graphs
     from natokg.analysis.report import gap_report
     from natokg.analysis.robustness import robustness as study_of
     from natokg.analysis.scenarios import ScenarioError, analyse, compare, list_scenarios, read_overlay
@@ -888,7 +905,7 @@ def gap_report_command(
                 overlay = read_overlay(path)
             except ScenarioError as exc:
                 fail(str(exc))
-            with_overlay = project_graphs([*session.base, overlay.graph])
+            with_overlay = session.project(overlay)
             diffs.append(compare(base, analyse(with_overlay, config), overlay, with_overlay))
     text = gap_report(
         gaps=technology_gaps(kg, config),

@@ -33,10 +33,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 from typing import Literal as TypingLiteral
 
-from pyparsing import ParseException
 from rdflib import RDF, RDFS, SKOS, Graph, Literal, URIRef
-from rdflib.plugins.sparql.algebra import translateQuery
-from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 from rdflib.query import Result
 from rdflib.term import Identifier, Node
 
@@ -620,6 +617,11 @@ def check_sparql(text: str) -> None:
 
 
 def _check(text: str, *, line_offset: int) -> None:
+    # The SPARQL engine is imported on first use: it is slow to import (see `natokg --help`).
+    from pyparsing import ParseException
+    from rdflib.plugins.sparql.algebra import translateQuery
+    from rdflib.plugins.sparql.parser import parseQuery
+
     if not text.strip():
         raise QueryError("the query is empty")
     _check_nesting(text, line_offset)
@@ -649,6 +651,9 @@ def _check(text: str, *, line_offset: int) -> None:
 
 def _refuse_update(text: str) -> None:
     """Raise a clear error when `text` is a SPARQL Update rather than a query."""
+    from pyparsing import ParseException
+    from rdflib.plugins.sparql.parser import parseUpdate
+
     try:
         update = parseUpdate(text)
     except (ParseException, RecursionError):

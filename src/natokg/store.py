@@ -7,17 +7,17 @@ An Oxigraph store and a remote SPARQL 1.1 store implement the same four members 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from typing import Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from rdflib import Dataset, Graph
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import NamespaceManager
-from rdflib.plugins.sparql.algebra import translateQuery
-from rdflib.plugins.sparql.parser import parseQuery
-from rdflib.plugins.sparql.parserutils import CompValue
-from rdflib.plugins.sparql.sparql import Query
 from rdflib.query import Result
 from rdflib.term import Identifier, Node
+
+if TYPE_CHECKING:  # the SPARQL engine is imported on the first query: it is slow to import
+    from rdflib.plugins.sparql.parserutils import CompValue
+    from rdflib.plugins.sparql.sparql import Query
 
 __all__ = [
     "MemoryStore",
@@ -173,6 +173,9 @@ def prepare_local_query(sparql: str) -> Query:
     RemoteAccessError
         On ``SERVICE`` or a dataset clause (rdflib would fetch ``FROM <url>``).
     """
+    from rdflib.plugins.sparql.algebra import translateQuery
+    from rdflib.plugins.sparql.parser import parseQuery
+
     query = translateQuery(parseQuery(sparql))
     refuse_remote_access(query)
     return query
@@ -191,6 +194,8 @@ def refuse_remote_access(query: Query) -> None:
 
 
 def _walk(value: Any) -> Iterator[CompValue]:
+    from rdflib.plugins.sparql.parserutils import CompValue
+
     if isinstance(value, CompValue):
         yield value
         for child in value.values():

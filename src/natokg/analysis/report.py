@@ -7,15 +7,17 @@ date, no timing). Every label and quote from the data is escaped for Markdown ta
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
-from natokg.analysis._index import SourceRef
-from natokg.analysis.channels import AgencyGap, ChannelGap
-from natokg.analysis.config import Config
-from natokg.analysis.gaps import Gap
-from natokg.analysis.links import LinkEvaluation, Suggestion
-from natokg.analysis.metrics import Brokerage
-from natokg.analysis.robustness import Robustness
-from natokg.analysis.scenarios import ScenarioDiff
+if TYPE_CHECKING:  # for annotations only: rendering one section needs none of the others
+    from natokg.analysis._index import SourceRef
+    from natokg.analysis.channels import AgencyGap, ChannelGap
+    from natokg.analysis.config import Config
+    from natokg.analysis.gaps import Gap
+    from natokg.analysis.links import LinkEvaluation, Suggestion
+    from natokg.analysis.metrics import Brokerage
+    from natokg.analysis.robustness import Robustness
+    from natokg.analysis.scenarios import ScenarioDiff
 
 __all__ = [
     "agencies_markdown",
