@@ -1,4 +1,4 @@
-"""Every quote occurs verbatim in the source it cites."""
+"""Every quote, of the facts and of the what-if scenarios, occurs verbatim in the source it cites."""
 
 from __future__ import annotations
 
@@ -15,7 +15,9 @@ ROOT = __import__("pathlib").Path(__file__).resolve().parents[1]
 
 def _graph() -> rdflib.Graph:
     graph = rdflib.Graph()
-    for path in sorted([*ROOT.glob("ontology/*.ttl"), *ROOT.glob("graph/*.ttl")]):
+    for path in sorted(
+        [*ROOT.glob("ontology/*.ttl"), *ROOT.glob("graph/*.ttl"), *ROOT.glob("scenarios/*.ttl")]
+    ):
         if path.name != "shapes.ttl":
             graph.parse(path, format="turtle")
     return graph
