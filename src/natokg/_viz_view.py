@@ -27,6 +27,7 @@ __all__ = [
     "NODE_STYLES",
     "DrawnEdge",
     "View",
+    "cap_edges",
     "edge_style",
     "edge_tip",
     "gap_tip",
@@ -350,6 +351,28 @@ def merge_edges(G: KG, nodes: Collection[str]) -> list[DrawnEdge]:
         if data.get("level"):
             edge.levels.append(str(data["level"]))
     return [merged[key] for key in sorted(merged)]
+
+
+def cap_edges(
+    edges: list[DrawnEdge], gaps: list[Gap], limit: int
+) -> tuple[list[DrawnEdge], list[Gap], str | None]:
+    """Return at most `limit` edges: the top gaps (ranked) and the edges with the most claims.
+
+    Gaps take at least a quarter of the room (they are what the page is for); the rest goes
+    to the edges backed by the most claims. The message says what was left out, or is None.
+    """
+    total = len(edges) + len(gaps)
+    if total <= limit:
+        return edges, gaps, None
+    kept_gaps = gaps[: max(limit // 4, limit - len(edges))]
+    room = limit - len(kept_gaps)
+    ranked = sorted(range(len(edges)), key=lambda i: (-len(edges[i].claims), i))
+    kept = [edges[i] for i in sorted(ranked[:room])]
+    note = (
+        f"Of the view's {total:,} edges the page draws {limit:,}: the highest-scoring gaps and "
+        "the edges backed by the most claims."
+    )
+    return kept, kept_gaps, note
 
 
 def _paragraph_text(numbers: Sequence[int | None]) -> str:

@@ -30,6 +30,7 @@ from natokg._viz_view import (
     NODE_STYLES,
     DrawnEdge,
     View,
+    cap_edges,
     edge_tip,
     gap_tip,
     graphs_of,
@@ -67,6 +68,8 @@ _VIS_DIR = ("templates", "lib", "vis-9.1.2")
 #: Above this many nodes, vis-network's "improved layout" (a slow initial placement) is off.
 _IMPROVED_LAYOUT_LIMIT = 150
 _LABEL_LENGTH = 40
+#: The page draws at most this many edges per node it may draw (gaps included).
+_EDGES_PER_NODE = 5
 
 
 @dataclass(frozen=True)
@@ -161,10 +164,18 @@ def network_page(
         technology=find_node(G, technology, ["technology"], "technology") if technology is not None else None,
         max_nodes=max_nodes,
     )
-    gaps = technology_gaps(G, config)
+    inside = set(view.nodes)
+    found = technology_gaps(G, config)
+    gaps = [g for g in found if g.partner in inside and g.technology in inside]
+    # With a scenario: the gaps it closes, and the scores before it, for the tooltips.
     before = {(g.partner, g.technology): g for g in technology_gaps(base, config)} if base is not None else {}
-    closed = [g for key, g in before.items() if key not in {(x.partner, x.technology) for x in gaps}]
-    net, drawn_gaps = _network(G, view, merge_edges(G, view.nodes), gaps, before, closed)
+    still = {(g.partner, g.technology) for g in found}
+    closed = [
+        g for k, g in before.items() if k not in still and g.partner in inside and g.technology in inside
+    ]
+    edges, gaps, cut = cap_edges(merge_edges(G, view.nodes), gaps, _EDGES_PER_NODE * max_nodes)
+    note = " ".join(text for text in (view.note, cut) if text) or None
+    net, drawn_gaps = _network(G, view, edges, gaps, before, closed)
     data = _page_data(G, index, view, net, config)
     heading = "What-if: " + scenario_label if scenario_label else "The cooperation network"
     title = f"{view.title}; what-if: {scenario_label}" if scenario_label else view.title
@@ -172,11 +183,12 @@ def network_page(
         title=f"natokg: {heading} - {view.title}",
         heading=heading,
         view=view,
+        note=note,
         caption=caption,
         data=data,
         counts={"nodes": len(net.nodes), "edges": len(net.edges), "gaps": drawn_gaps},
     )
-    return NetworkPage(html, len(net.nodes), len(net.edges), drawn_gaps, view.matched, title, view.note)
+    return NetworkPage(html, len(net.nodes), len(net.edges), drawn_gaps, view.matched, title, note)
 
 
 def network_html(
@@ -302,13 +314,10 @@ def _network(
             styleKey=style,
             tip=edge_tip(G, edge),
         )
-    inside = set(view.nodes)
     drawn = 0
     for style, found in (("gap", gaps), ("gap_closed", closed)):
         _, colour, dashes, _ = EDGE_STYLES[style]
         for gap in found:
-            if gap.partner not in inside or gap.technology not in inside:
-                continue
             was = before.get((gap.partner, gap.technology))
             net.add_edge(
                 gap.partner,
@@ -349,7 +358,7 @@ def _options(nodes: int, big: bool) -> dict[str, Any]:
             "maxVelocity": 50,
             "stabilization": {
                 "enabled": True,
-                "iterations": 150 if nodes > 800 else 400,
+                "iterations": 400 if nodes <= 300 else 250 if nodes <= 800 else 150,
                 "updateInterval": 25,
                 "fit": True,
             },
