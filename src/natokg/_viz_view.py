@@ -170,7 +170,7 @@ def graphs_of(
     from natokg.analysis.project import project, project_graphs
     from natokg.analysis.scenarios import read_overlay
     from natokg.info import source_line
-    from natokg.store import Store, union_graph
+    from natokg.store import MemoryStore, Store, union_graph
 
     if isinstance(source, nx.MultiDiGraph):
         if scenario is not None:
@@ -179,10 +179,13 @@ def graphs_of(
     if not isinstance(source, Store):
         raise TypeError(f"expected a natokg Store or its projection, not {type(source).__name__}")
     caption = source_line(source)
-    if scenario is None:
+    if scenario is None and not isinstance(source, MemoryStore):
         return project(source), None, caption, ""
-    overlay = read_overlay(scenario)
+    # In memory, reading the triples is faster than the projection's SPARQL (same result).
     union = union_graph(source)
+    if scenario is None:
+        return project_graphs([union]), None, caption, ""
+    overlay = read_overlay(scenario)
     return project_graphs([union, overlay.graph]), project_graphs([union]), caption, overlay.label
 
 
