@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import doctest
+import importlib
 import json
 import re
 import subprocess
@@ -289,6 +291,15 @@ def test_hostile_node_ids_stay_text(hostile: Store) -> None:
     assert [attrs.get("id") for attrs, _ in parsed.scripts] == ["natokg-data", None, None]
     assert evil not in html
     assert evil in {node["id"] for node in page_data(html)["nodes"]}
+
+
+@pytest.mark.parametrize("name", ["natokg.viz", "natokg.charts", "natokg.info"])
+def test_docstring_examples_run(name: str) -> None:
+    """Runs every docstring example of the visualisation modules without a failure."""
+    module = importlib.import_module(name)
+    result = doctest.testmod(module, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+    assert result.failed == 0
+    assert result.attempted > 0
 
 
 def test_the_page_is_the_same_for_the_same_input(kg: KG) -> None:

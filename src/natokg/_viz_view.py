@@ -23,9 +23,9 @@ if TYPE_CHECKING:
     from natokg.store import Store
 
 __all__ = [
+    "DrawnEdge",
     "EDGE_STYLES",
     "NODE_STYLES",
-    "DrawnEdge",
     "View",
     "cap_edges",
     "edge_style",

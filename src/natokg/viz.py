@@ -142,6 +142,8 @@ def network_page(
         For an unknown or ambiguous name (`natokg.analysis.project.UnknownNodeError`), an
         unusable scenario (`natokg.analysis.scenarios.ScenarioError`), a scenario without a
         store, or a `depth` or `max_nodes` below 0 or 1.
+    natokg.LoadError
+        If the scenario file is not valid RDF (with file and line).
     """
     from natokg.analysis._index import Index
     from natokg.analysis.config import default_config
@@ -240,7 +242,7 @@ def notebook_iframe(html: str, *, height: int = 700) -> str:
 
     Examples
     --------
-    >>> notebook_iframe('<p title="a&b">x</p>', height=100)[:60]
+    >>> notebook_iframe('<p title="a&b">x</p>', height=100)[:61]
     '<iframe srcdoc="&lt;p title=&#34;a&amp;b&#34;&gt;x&lt;/p&gt;"'
     """
     from markupsafe import escape
