@@ -28,7 +28,7 @@ test: dev  ## run the whole test suite, slow tests included
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: treated as a failure" >&2; fi; \
 	exit $$rc
 
-test-fast: dev  ## run the tests without the slow ones (wheel build and install)
+test-fast: dev  ## run the tests without the slow ones (wheel build, browser, large graphs)
 	$(BIN)/python -m pytest
 
 lint: dev  ## ruff (lint and format) and mypy

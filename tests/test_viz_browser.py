@@ -24,6 +24,9 @@ from viz_support import expected_edges, expected_gaps, page_data
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page, Route
 
+# Each test lays out a page in a real browser: seconds each on a shared machine.
+pytestmark = pytest.mark.slow
+
 ID = "https://w3id.org/natokg/id/"
 CHROMIUM_ARGS = [
     "--headless",

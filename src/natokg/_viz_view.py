@@ -23,9 +23,9 @@ if TYPE_CHECKING:
     from natokg.store import Store
 
 __all__ = [
-    "DrawnEdge",
     "EDGE_STYLES",
     "NODE_STYLES",
+    "PageEdge",
     "View",
     "cap_edges",
     "edge_style",
@@ -304,7 +304,7 @@ def select_view(
 
 
 @dataclass
-class DrawnEdge:
+class PageEdge:
     """One drawn edge: the projection's parallel edges of one kind (and status) between two nodes."""
 
     source: str
@@ -334,14 +334,14 @@ def _qualifier(data: Mapping[str, Any]) -> str | None:
     return None
 
 
-def merge_edges(G: KG, nodes: Collection[str]) -> list[DrawnEdge]:
+def merge_edges(G: KG, nodes: Collection[str]) -> list[PageEdge]:
     """Return the drawn edges among `nodes`: one per (source, target, kind, status or relation).
 
     A cooperation edge keeps its status and a relation its wording, so that parallel claims
     of the same meaning share a line and the tooltip lists them all.
     """
     inside = set(nodes)
-    merged: dict[tuple[str, str, str, str], DrawnEdge] = {}
+    merged: dict[tuple[str, str, str, str], PageEdge] = {}
     for u, v, data in G.edges(data=True):
         if u not in inside or v not in inside:
             continue
@@ -349,7 +349,7 @@ def merge_edges(G: KG, nodes: Collection[str]) -> list[DrawnEdge]:
         key = (u, v, str(data.get("kind")), qualifier or "")
         edge = merged.get(key)
         if edge is None:
-            edge = merged[key] = DrawnEdge(u, v, str(data.get("kind")), qualifier)
+            edge = merged[key] = PageEdge(u, v, str(data.get("kind")), qualifier)
         edge.claims.extend(c for c in data.get("claims", []) if c not in edge.claims)
         if data.get("level"):
             edge.levels.append(str(data["level"]))
@@ -357,8 +357,8 @@ def merge_edges(G: KG, nodes: Collection[str]) -> list[DrawnEdge]:
 
 
 def cap_edges(
-    edges: list[DrawnEdge], gaps: list[Gap], limit: int
-) -> tuple[list[DrawnEdge], list[Gap], str | None]:
+    edges: list[PageEdge], gaps: list[Gap], limit: int
+) -> tuple[list[PageEdge], list[Gap], str | None]:
     """Return at most `limit` edges: the top gaps (ranked) and the edges with the most claims.
 
     Gaps take at least a quarter of the room (they are what the page is for); the rest goes
@@ -403,7 +403,7 @@ def node_tip(G: KG, node: str) -> list[list[str]]:
     return lines
 
 
-def edge_tip(G: KG, edge: DrawnEdge) -> list[list[str]]:
+def edge_tip(G: KG, edge: PageEdge) -> list[list[str]]:
     """Return a drawn edge's tooltip: who, what, and every claim with paragraph and quote."""
     words = _KIND_WORDS.get(edge.kind, edge.kind)
     if edge.qualifier:

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 from natokg._viz_view import (
     EDGE_STYLES,
     NODE_STYLES,
-    DrawnEdge,
+    PageEdge,
     View,
     cap_edges,
     edge_tip,
@@ -267,7 +267,7 @@ def _short(text: str) -> str:
 def _network(
     G: KG,
     view: View,
-    edges: list[DrawnEdge],
+    edges: list[PageEdge],
     gaps: list[Gap],
     before: Mapping[tuple[str, str], Gap],
     closed: list[Gap],
