@@ -13,10 +13,12 @@ help:  ## list the targets
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-run: $(BIN)/python  ## install natokg, validate, summarise, export build/natokg.ttl, write build/gap-report.md, rank the gaps
+run: $(BIN)/python  ## install natokg, validate, summarise, export build/natokg.ttl, write build/gap-report.md, build/network.html and build/heatmap.png, rank the gaps
 	$(BIN)/python -m pip install --quiet .
 	$(BIN)/natokg validate && $(BIN)/natokg info && $(BIN)/natokg export -f ttl -o build/natokg.ttl
-	$(BIN)/natokg gap-report -o build/gap-report.md && $(BIN)/natokg gaps --top 15
+	$(BIN)/natokg gap-report -o build/gap-report.md
+	$(BIN)/natokg viz -o build/network.html && $(BIN)/natokg chart heatmap -o build/heatmap.png
+	$(BIN)/natokg gaps --top 15
 
 dev: $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
@@ -26,7 +28,7 @@ test: dev  ## run the whole test suite, slow tests included
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: treated as a failure" >&2; fi; \
 	exit $$rc
 
-test-fast: dev  ## run the tests without the slow ones (wheel build and install)
+test-fast: dev  ## run the tests without the slow ones (wheel build, browser, large graphs)
 	$(BIN)/python -m pytest
 
 lint: dev  ## ruff (lint and format) and mypy
@@ -34,11 +36,13 @@ lint: dev  ## ruff (lint and format) and mypy
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-system-deps:  ## install the system tools the tests use (rapper), when root with apt
+# chromium: the browser the network page's tests drive (Playwright with executable_path;
+# no browser is ever downloaded by the test tools).
+system-deps:  ## install the system tools the tests use (rapper, chromium), when root with apt
 	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-		DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends raptor2-utils; \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends raptor2-utils chromium; \
 	else \
-		echo "system-deps: not root or no apt-get; install raptor2-utils (rapper) yourself" >&2; \
+		echo "system-deps: not root or no apt-get; install raptor2-utils (rapper) and chromium yourself" >&2; \
 	fi
 
 clean:  ## remove build outputs and caches (keeps .venv)

@@ -28,7 +28,7 @@ def run(args: list[str | Path], cwd: Path, env: dict[str, str]) -> subprocess.Co
 
 @pytest.mark.slow
 def test_wheel_installs_and_runs_outside_the_checkout(tmp_path: Path) -> None:
-    """Builds the wheel, installs it in a fresh venv and runs validate and info from elsewhere."""
+    """Builds the wheel, installs it in a fresh venv and runs validate, info, viz and chart from elsewhere."""
     env = {k: v for k, v in os.environ.items() if k not in {"PYTHONPATH", "VIRTUAL_ENV", "NO_COLOR"}}
     dist = tmp_path / "dist"
     built = run(
@@ -54,6 +54,10 @@ def test_wheel_installs_and_runs_outside_the_checkout(tmp_path: Path) -> None:
         "natokg/_data/ontology/shapes.ttl",
         "natokg/_data/queries/checks/undeclared-term-violation.rq",
         "natokg/sparql/claims-per-kind.rq",
+        "natokg/sparql/reports.rq",
+        "natokg/templates/network.html.j2",
+        "natokg/templates/network.js",
+        "natokg/templates/network.css",
         "natokg/py.typed",
     ]:
         assert expected in names
@@ -74,6 +78,13 @@ def test_wheel_installs_and_runs_outside_the_checkout(tmp_path: Path) -> None:
     info = run([natokg, "info"], elsewhere, env)
     assert info.returncode == 0, info.stderr
     assert "triples" in info.stdout
+    # The page's template and vis-network's files come from the installed packages.
+    page = run([natokg, "viz", "-o", "network.html", "--partner", "ROK"], elsewhere, env)
+    assert page.returncode == 0, page.stderr
+    assert "vis-network" in (elsewhere / "network.html").read_text(encoding="utf-8")
+    chart = run([natokg, "chart", "heatmap", "-o", "heatmap.png"], elsewhere, env)
+    assert chart.returncode == 0, chart.stderr
+    assert (elsewhere / "heatmap.png").read_bytes().startswith(b"\x89PNG")
     located = run(
         [
             venv / "bin" / "python",
