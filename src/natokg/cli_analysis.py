@@ -122,29 +122,14 @@ def resolve(kg: KG, text: str, kinds: Sequence[str], what: str) -> str:
     """Return the node of `kg` that `text` names: an IRI, ``nkgid:slug``, a slug or a label.
 
     Labels and alternative labels match without regard to case. An unknown or ambiguous
-    name is an error that lists the candidates.
+    name is an error that lists the candidates (`natokg.analysis.project.find_node`).
     """
-    from difflib import get_close_matches
+    from natokg.analysis.project import UnknownNodeError, find_node
 
-    from natokg.analysis.config import NKGID_PREFIX, expand_iri
-
-    for candidate in (expand_iri(text), NKGID_PREFIX + text):
-        if candidate in kg and kg.nodes[candidate].get("kind") in kinds:
-            return candidate
-    names: dict[str, set[str]] = {}
-    for node, data in kg.nodes(data=True):
-        if data.get("kind") not in kinds:
-            continue
-        for name in (data.get("label", ""), *data.get("alt_labels", [])):
-            names.setdefault(str(name).casefold(), set()).add(node)
-    found = names.get(text.casefold(), set())
-    if len(found) == 1:
-        return next(iter(found))
-    if len(found) > 1:
-        fail(f"{what} {text!r} is ambiguous: {', '.join(sorted(found))}")
-    close = get_close_matches(text.casefold(), list(names), n=3, cutoff=0.6)
-    hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
-    fail(f"no {what} named {text!r} in the graph{hint}")
+    try:
+        return find_node(kg, text, kinds, what)
+    except UnknownNodeError as exc:
+        fail(str(exc))
 
 
 def _emit(text: str, output: Path | None) -> None:

@@ -10,7 +10,7 @@ from rdflib.query import ResultRow
 
 from natokg.store import Store
 
-__all__ = ["GraphSummary", "summarize"]
+__all__ = ["GraphSummary", "source_line", "summarize"]
 
 NKG = "https://w3id.org/natokg/ontology#"
 
@@ -59,6 +59,22 @@ def summarize(store: Store) -> GraphSummary:
         cited_sources=_int(sources[0]),
         all_sources=_int(sources[1]),
     )
+
+
+def source_line(store: Store) -> str:
+    """Return the line that names where a chart or page comes from: the graph's reports.
+
+    Examples
+    --------
+    >>> from natokg import load_graph
+    >>> source_line(load_graph().store)[:40]
+    'Source: NATO PA Science and Technology C'
+    """
+    titles = []
+    for row in _rows(store, "reports"):
+        date = f" ({row[2]})" if row[2] is not None and str(row[2]) not in str(row[1]) else ""
+        titles.append(f"{row[1]}{date}")
+    return "Source: " + ("; ".join(dict.fromkeys(titles)) or "the natokg graph") + "; natokg"
 
 
 def _rows(store: Store, name: str) -> list[ResultRow]:

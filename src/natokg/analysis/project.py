@@ -15,7 +15,7 @@ The SPARQL lives in ``projection-*.rq`` beside this module.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from functools import cache
 from importlib.resources import files
@@ -37,8 +37,10 @@ __all__ = [
     "NODE_KINDS",
     "QUERIES",
     "STRUCTURAL_EDGES",
+    "UnknownNodeError",
     "claim_paragraphs",
     "counterpart",
+    "find_node",
     "label",
     "local_name",
     "nations_of",
@@ -466,6 +468,62 @@ def _add_claim_edges(G: KG, claim: str, record: Mapping[str, Any]) -> None:
 # ---------------------------------------------------------------------------
 # Small helpers the analyses share
 # ---------------------------------------------------------------------------
+
+
+class UnknownNodeError(ValueError):
+    """A name matches no node of the wanted kinds, or several; the message says which."""
+
+
+def find_node(G: KG, text: str, kinds: Sequence[str], what: str) -> str:
+    """Return the node of `G` that `text` names: an IRI, ``nkgid:slug``, a slug or a label.
+
+    Labels and alternative labels match without regard to case.
+
+    Parameters
+    ----------
+    G
+        A projection.
+    text
+        What the user typed.
+    kinds
+        The node kinds allowed (`NODE_KINDS`).
+    what
+        What the name stands for, for the message (``"partner"``).
+
+    Raises
+    ------
+    UnknownNodeError
+        If no node, or more than one, has that name; the message lists the candidates
+        or the closest names.
+
+    Examples
+    --------
+    >>> from natokg import load_graph
+    >>> G = project(load_graph().store)
+    >>> find_node(G, "ROK", ["nation"], "partner")
+    'https://w3id.org/natokg/id/rok'
+    """
+    from difflib import get_close_matches
+
+    from natokg.analysis.config import NKGID_PREFIX, expand_iri
+
+    for candidate in (expand_iri(text), NKGID_PREFIX + text):
+        if candidate in G and G.nodes[candidate].get("kind") in kinds:
+            return candidate
+    names: dict[str, set[str]] = {}
+    for node, data in G.nodes(data=True):
+        if data.get("kind") not in kinds:
+            continue
+        for name in (data.get("label", ""), *data.get("alt_labels", [])):
+            names.setdefault(str(name).casefold(), set()).add(node)
+    found = names.get(text.casefold(), set())
+    if len(found) == 1:
+        return next(iter(found))
+    if len(found) > 1:
+        raise UnknownNodeError(f"{what} {text!r} is ambiguous: {', '.join(sorted(found))}")
+    close = get_close_matches(text.casefold(), list(names), n=3, cutoff=0.6)
+    hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+    raise UnknownNodeError(f"no {what} named {text!r} in the graph{hint}")
 
 
 def label(G: KG, node: str) -> str:
