@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 
 .DEFAULT_GOAL := help
-.PHONY: help run dev test test-fast lint system-deps clean
+.PHONY: help run dev test test-fast lint notebooks system-deps clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -34,11 +34,17 @@ lint: dev  ## ruff (lint and format) and mypy
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-system-deps:  ## install the system tools the tests use (rapper), when root with apt
+# JupyterLab comes from the optional `notebooks` extra, not from dev: the tests run the notebooks
+# with nbclient and need no Jupyter server.
+notebooks: $(BIN)/python  ## open the gap-analysis notebooks in JupyterLab (installs the notebooks extra)
+	$(BIN)/python -m pip install --quiet -e '.[notebooks]'
+	$(BIN)/jupyter lab notebooks/
+
+system-deps:  ## install the system tools the tests use (rapper; chromium for the notebooks' inline view), when root with apt
 	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-		DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends raptor2-utils; \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends raptor2-utils chromium; \
 	else \
-		echo "system-deps: not root or no apt-get; install raptor2-utils (rapper) yourself" >&2; \
+		echo "system-deps: not root or no apt-get; install raptor2-utils (rapper) and chromium yourself" >&2; \
 	fi
 
 clean:  ## remove build outputs and caches (keeps .venv)
