@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from notebook_support import code_cells, execute, notebook_paths, read  # noqa: E402
+from notebook_support import code_cells, execute, notebook_paths, read
 
 #: The budget of issue 7: each notebook runs in under a minute.
 BUDGET = 60.0
