@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 
 .DEFAULT_GOAL := help
-.PHONY: help run dev test test-fast lint system-deps clean
+.PHONY: help run dev test test-fast lint notebooks system-deps clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -36,8 +36,14 @@ lint: dev  ## ruff (lint and format) and mypy
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-# chromium: the browser the network page's tests drive (Playwright with executable_path;
-# no browser is ever downloaded by the test tools).
+# JupyterLab comes from the optional `notebooks` extra, not from dev: the tests run the notebooks
+# with nbclient and need no Jupyter server.
+notebooks: $(BIN)/python  ## open the gap-analysis notebooks in JupyterLab (installs the notebooks extra)
+	$(BIN)/python -m pip install --quiet -e '.[notebooks]'
+	$(BIN)/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) notebooks/
+
+# chromium: the browser the network page's and notebooks' tests drive (Playwright with
+# executable_path; no browser is ever downloaded by the test tools).
 system-deps:  ## install the system tools the tests use (rapper, chromium), when root with apt
 	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 		DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends raptor2-utils chromium; \
