@@ -220,6 +220,15 @@ def create_app(store: Store, config: ServerConfig | None = None) -> Starlette:
 
 
 async def _update(request: Request, operation: Operation, state: _State) -> Response:
+    # LOAD, SERVICE and USING are refused as such (400), read-only or not: never a silent no-op.
+    try:
+        await anyio.to_thread.run_sync(prepare_local_update, operation.text)
+    except ParseException as exc:
+        return _error(400, f"syntax error at line {exc.lineno}, column {exc.col}: {exc.msg}")
+    except RemoteAccessError as exc:
+        return _error(400, str(exc))
+    except RecursionError:
+        return _error(400, "the update is nested too deeply")
     token = state.config.update_token
     if token is None:
         return _error(403, "this endpoint is read-only (updates need natokg serve --allow-update)")
@@ -231,14 +240,6 @@ async def _update(request: Request, operation: Operation, state: _State) -> Resp
         return _error(400, "updates must be sent by POST")
     if operation.using_graphs:
         return _error(400, "using-graph-uri and using-named-graph-uri are not supported")
-    try:
-        await anyio.to_thread.run_sync(prepare_local_update, operation.text)
-    except ParseException as exc:
-        return _error(400, f"syntax error at line {exc.lineno}, column {exc.col}: {exc.msg}")
-    except RemoteAccessError as exc:
-        return _error(400, str(exc))
-    except RecursionError:
-        return _error(400, "the update is nested too deeply")
     try:
         await anyio.to_thread.run_sync(
             partial(state.pool.promote, apply_update, operation.text, timeout=state.config.timeout)
