@@ -28,7 +28,7 @@ def server() -> Iterator[LiveServer]:
 
 
 def test_query_page_runs_an_example_offline(server: LiveServer) -> None:
-    """Loads the page with nothing from elsewhere, runs an example query, shows, sorts and downloads its rows."""
+    """Loads the page with nothing from elsewhere, runs an example, shows, sorts and downloads its rows."""
     chromium = require_chromium()
     from playwright.sync_api import Route, sync_playwright
 
@@ -63,7 +63,9 @@ def test_query_page_runs_an_example_offline(server: LiveServer) -> None:
 
             page.click("#results th:nth-child(7)")  # "paragraph": ascending, then descending
             page.click("#results th:nth-child(7)")
-            paragraphs = [int(t) for t in page.locator("#results tbody td:nth-child(7)").all_text_contents() if t]
+            paragraphs = [
+                int(t) for t in page.locator("#results tbody td:nth-child(7)").all_text_contents() if t
+            ]
             sort_state = page.get_attribute("#results th:nth-child(7)", "aria-sort")
 
             with page.expect_download() as download_info:

@@ -129,7 +129,9 @@ def _curl(server: LiveServer, query: str, accept: str, *, post: bool) -> tuple[s
 
 @pytest.mark.parametrize("post", [False, True], ids=["GET", "POST"])
 @pytest.mark.parametrize(("media", "fmt"), SELECT_FORMATS.items())
-def test_curl_select(server: LiveServer, expected: list[tuple[str, str]], media: str, fmt: str, post: bool) -> None:
+def test_curl_select(
+    server: LiveServer, expected: list[tuple[str, str]], media: str, fmt: str, post: bool
+) -> None:
     """Gives curl the nations in each SPARQL result format, by GET and by form POST."""
     status, content_type, body = _curl(server, NATIONS, media, post=post)
     assert status == "200"

@@ -93,7 +93,9 @@ def test_from_a_loopback_url_is_refused_and_never_fetched(server: LiveServer) ->
 def test_service_is_refused_and_never_called(server: LiveServer, silent: str) -> None:
     """Answers 400 to SERVICE (SILENT too: never a silent no-op); the loopback listener receives nothing."""
     with listener() as (port, received):
-        response = _get(server, f"SELECT * WHERE {{ SERVICE {silent}<http://127.0.0.1:{port}/> {{ ?s ?p ?o }} }}")
+        response = _get(
+            server, f"SELECT * WHERE {{ SERVICE {silent}<http://127.0.0.1:{port}/> {{ ?s ?p ?o }} }}"
+        )
     assert response.status_code == 400
     assert "SERVICE" in response.text
     assert received == []
@@ -103,7 +105,9 @@ def test_service_is_refused_and_never_called(server: LiveServer, silent: str) ->
 def test_load_is_refused_and_never_fetched(server: LiveServer, field: str) -> None:
     """Answers 400 to LOAD, sent as an update or as a query, and the listener receives nothing."""
     with listener() as (port, received):
-        response = httpx.post(server.url + "/sparql", data={field: f"LOAD <http://127.0.0.1:{port}/data.ttl>"})
+        response = httpx.post(
+            server.url + "/sparql", data={field: f"LOAD <http://127.0.0.1:{port}/data.ttl>"}
+        )
     assert response.status_code == 400
     assert "LOAD" in response.text
     assert received == []
@@ -123,7 +127,9 @@ def test_drop_all_by_form_post_is_refused(server: LiveServer) -> None:
 def test_deeply_nested_query_is_refused(server: LiveServer, depth: int) -> None:
     """Answers 400 to brackets nested past the limit (300 braces included), then answers the next query."""
     query = "SELECT * WHERE " + "{" * depth + " ?s ?p ?o " + "}" * depth
-    response = httpx.post(server.url + "/sparql", content=query, headers={"content-type": "application/sparql-query"})
+    response = httpx.post(
+        server.url + "/sparql", content=query, headers={"content-type": "application/sparql-query"}
+    )
     assert response.status_code == 400
     assert "nested" in response.text
     _short_error(response)
@@ -159,7 +165,9 @@ def test_slow_query_does_not_block_a_fast_one(server: LiveServer) -> None:
     assert slow[0].status_code == 503
 
 
-@pytest.mark.parametrize("host", ["attacker.example", "attacker.example:7878", "127.0.0.1.nip.io", "localhost.:80"])
+@pytest.mark.parametrize(
+    "host", ["attacker.example", "attacker.example:7878", "127.0.0.1.nip.io", "localhost.:80"]
+)
 def test_spoofed_host_is_refused(server: LiveServer, host: str) -> None:
     """Answers 403 to a Host header that does not name this machine (DNS rebinding)."""
     for path in ["/", "/sparql?query=ASK%7B%7D", "/api/queries"]:
@@ -172,7 +180,9 @@ def test_spoofed_host_is_refused(server: LiveServer, host: str) -> None:
 @pytest.mark.parametrize("host", ["localhost", "127.0.0.1", "[::1]"])
 def test_loopback_host_names_are_accepted(server: LiveServer, host: str) -> None:
     """Answers requests whose Host header is a loopback name, with the server's port."""
-    response = httpx.get(server.url + "/sparql", params={"query": "ASK {}"}, headers={"host": f"{host}:{server.port}"})
+    response = httpx.get(
+        server.url + "/sparql", params={"query": "ASK {}"}, headers={"host": f"{host}:{server.port}"}
+    )
     assert response.status_code == 200
 
 
@@ -210,7 +220,9 @@ def test_cors_allows_only_the_given_origin() -> None:
             },
         )
         simple = httpx.get(running.url + "/sparql", params={"query": "ASK {}"}, headers={"origin": allowed})
-        other = httpx.get(running.url + "/sparql", params={"query": "ASK {}"}, headers={"origin": "https://x.example"})
+        other = httpx.get(
+            running.url + "/sparql", params={"query": "ASK {}"}, headers={"origin": "https://x.example"}
+        )
     assert preflight.status_code == 200
     assert preflight.headers["access-control-allow-origin"] == allowed
     assert simple.status_code == 200
@@ -221,7 +233,9 @@ def test_cors_allows_only_the_given_origin() -> None:
 def test_oversized_body_is_refused(server: LiveServer) -> None:
     """Answers 413 to a body over the cap, whether its length is declared or it comes in chunks."""
     query = "ASK {}" + " " * 5000
-    declared = httpx.post(server.url + "/sparql", content=query, headers={"content-type": "application/sparql-query"})
+    declared = httpx.post(
+        server.url + "/sparql", content=query, headers={"content-type": "application/sparql-query"}
+    )
 
     def chunks() -> Iterator[bytes]:
         for _ in range(10):

@@ -168,7 +168,9 @@ def test_default_graph_missing_from_the_store_is_refused() -> None:
 
 def test_protocol_dataset_replaces_the_query_dataset(server: LiveServer) -> None:
     """Uses the protocol's named graphs, not the query's FROM, and keeps the default graph empty."""
-    query = f"SELECT ?g ?s FROM <{KASEI}data3.rdf> WHERE {{ {{ GRAPH ?g {{ ?s ?p ?o }} }} UNION {{ ?s ?p ?o }} }}"
+    query = (
+        f"SELECT ?g ?s FROM <{KASEI}data3.rdf> WHERE {{ {{ GRAPH ?g {{ ?s ?p ?o }} }} UNION {{ ?s ?p ?o }} }}"
+    )
     response = httpx.get(
         server.url + "/sparql",
         params={"query": query, "named-graph-uri": [f"{KASEI}data1.rdf"]},

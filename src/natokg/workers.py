@@ -260,12 +260,21 @@ class WorkerPool:
         _close_conn(worker.conn)  # from an older copy of the store, or the pool is closed
 
     def _discard(self, worker: _Worker) -> None:
+        """Kill `worker` and put a fresh one in its place (the pool keeps its size ready)."""
         worker.zygote.kill(worker.pid)
         _close_conn(worker.conn)
         with self._cond:
-            if worker.zygote is self._zygote:
-                self._count -= 1
-            self._cond.notify()
+            replace = worker.zygote is self._zygote and not self._closed
+            if not replace:
+                return
+        try:
+            fresh = self._spawn()
+        except (OSError, WorkerError):
+            with self._cond:
+                self._count -= 1  # the next call that needs a worker forks one
+                self._cond.notify()
+            return
+        self._release(fresh)
 
 
 def _remember(fd: int) -> None:
