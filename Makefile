@@ -34,11 +34,13 @@ lint: dev  ## ruff (lint and format) and mypy
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-system-deps:  ## install the system tools the tests use (rapper), when root with apt
+# curl and chromium: the endpoint's tests drive it with curl and run its query page in
+# headless Chromium (through the playwright package; never `playwright install`).
+system-deps:  ## install the system tools the tests use (rapper, curl, chromium), when root with apt
 	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-		DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends raptor2-utils; \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends raptor2-utils curl chromium; \
 	else \
-		echo "system-deps: not root or no apt-get; install raptor2-utils (rapper) yourself" >&2; \
+		echo "system-deps: not root or no apt-get; install raptor2-utils (rapper), curl and chromium yourself" >&2; \
 	fi
 
 clean:  ## remove build outputs and caches (keeps .venv)

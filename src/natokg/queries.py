@@ -27,7 +27,7 @@ import multiprocessing
 import re
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from os import PathLike
 from pathlib import Path
 from typing import Any, NoReturn
@@ -653,6 +653,13 @@ def prepare_sparql(text: str, *, graphs: Collection[Node] | None = None) -> Quer
 
 
 def _check(text: str, *, line_offset: int, graphs: Collection[Node] | None = None) -> Query:
+    return _checked(text, line_offset, None if graphs is None else frozenset(graphs))
+
+
+# Parsing is most of the cost of a small query (pyparsing); a server sees the same texts
+# again and again. Only successes are cached; rdflib does not change a parsed query.
+@lru_cache(maxsize=256)
+def _checked(text: str, line_offset: int, graphs: frozenset[Node] | None) -> Query:
     if not text.strip():
         raise QueryError("the query is empty")
     _check_nesting(text, line_offset)

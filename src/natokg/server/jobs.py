@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import rdflib.plugins.sparql
 from rdflib import Dataset, URIRef
 from rdflib.plugins.sparql.parserutils import CompValue
+from rdflib.plugins.sparql.sparql import Query
 from rdflib.query import Result
 
 from natokg.params import ParameterError, QueryError
@@ -108,9 +109,10 @@ def run_sparql(
         clauses += [CompValue("DatasetClause", named=URIRef(g)) for g in named_graphs]
         clauses = clauses or list(query.algebra["datasetClause"] or [])
         if clauses:
-            query.algebra["datasetClause"] = clauses
+            # A copy: the checked query is cached and shared, so it is never changed.
+            algebra = CompValue(query.algebra.name, **{**query.algebra, "datasetClause": clauses})
             names = [c["default"] if "default" in c else c["named"] for c in clauses]
-            result: Result = _dataset(store, names).query(query)
+            result: Result = _dataset(store, names).query(Query(query.prologue, algebra))
         else:
             result = store.query(text)
         body, truncated = serialize_result(result, fmt, max_rows)
