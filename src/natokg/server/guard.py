@@ -14,10 +14,10 @@ from typing import Any
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-__all__ = ["LOOPBACK_NAMES", "Guard", "host_allowed"]
+__all__ = ["Guard", "host_allowed"]
 
 #: Host names that always reach this machine only.
-LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "[::1]"})
+_LOOPBACK = frozenset({"localhost", "127.0.0.1", "[::1]"})
 
 _HEADERS = [
     (b"x-content-type-options", b"nosniff"),
@@ -54,7 +54,7 @@ def host_allowed(host: str, allowed: Iterable[str]) -> bool:
         name, port = host.split(":")
     if port and not port.isdigit():
         return False
-    names = LOOPBACK_NAMES | {a.lower() for a in allowed}
+    names = _LOOPBACK | {a.lower() for a in allowed}
     return name in names or host in names
 
 

@@ -22,7 +22,7 @@ from rdflib.query import Result
 from natokg.params import ParameterError, QueryError
 from natokg.queries import MAX_NESTING, ReadOnlyError, prepare_sparql, run_query
 from natokg.result import QueryResult
-from natokg.server.protocol import GRAPH_TYPES, RESULT_TYPES, negotiate
+from natokg.server.protocol import ANSWER_TYPES, GRAPH_TYPES, negotiate
 from natokg.server.results import serialize_result
 from natokg.store import RemoteAccessError, Store
 
@@ -33,7 +33,7 @@ __all__ = ["Reply", "apply_update", "graph_names", "network_page", "run_named", 
 rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
 
 _OFFERS = {
-    "SelectQuery": list(RESULT_TYPES),
+    "SelectQuery": list(ANSWER_TYPES),
     "AskQuery": ["application/sparql-results+json", "application/sparql-results+xml", "application/json"],
 }
 _API_FORMATS = {"application/json": "json", "text/csv": "csv", "text/tab-separated-values": "tsv"}
@@ -103,7 +103,7 @@ def run_sparql(
     media = negotiate(accept, offers)
     if media is None:
         return Reply(406, message=f"cannot answer this query as {accept}; acceptable: {', '.join(offers)}")
-    fmt = RESULT_TYPES[media] if media in RESULT_TYPES else GRAPH_TYPES[media]
+    fmt = ANSWER_TYPES[media] if media in ANSWER_TYPES else GRAPH_TYPES[media]
     try:
         clauses = [CompValue("DatasetClause", default=URIRef(g)) for g in default_graphs]
         clauses += [CompValue("DatasetClause", named=URIRef(g)) for g in named_graphs]

@@ -18,8 +18,8 @@ from urllib.parse import parse_qsl
 from starlette.requests import Request
 
 __all__ = [
+    "ANSWER_TYPES",
     "GRAPH_TYPES",
-    "RESULT_TYPES",
     "Operation",
     "ProtocolError",
     "negotiate",
@@ -29,7 +29,7 @@ __all__ = [
 ]
 
 #: SELECT and ASK answers: media type -> result format (the first is the default).
-RESULT_TYPES: Mapping[str, str] = {
+ANSWER_TYPES: Mapping[str, str] = {
     "application/sparql-results+json": "json",
     "application/sparql-results+xml": "xml",
     "text/csv": "csv",
