@@ -271,3 +271,13 @@ def test_responses_carry_security_headers(server: LiveServer) -> None:
         assert response.headers["x-content-type-options"] == "nosniff"
         assert response.headers["referrer-policy"] == "no-referrer"
         assert "default-src" in response.headers["content-security-policy"]
+
+
+@pytest.mark.parametrize(
+    "path", ["/static/../pages.py", "/static/%2e%2e/pages.py", "/static/..%2fapp.py", "/static//etc/passwd"]
+)
+def test_static_files_stay_in_their_folder(server: LiveServer, path: str) -> None:
+    """Answers 404 to a path that tries to leave the static folder."""
+    response = httpx.get(server.url + path)
+    assert response.status_code == 404
+    assert "import" not in response.text

@@ -37,7 +37,8 @@ _OFFERS = {
     "AskQuery": ["application/sparql-results+json", "application/sparql-results+xml", "application/json"],
 }
 _API_FORMATS = {"application/json": "json", "text/csv": "csv", "text/tab-separated-values": "tsv"}
-_GRAPH_NAMES = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
+# The empty pattern lists the named graphs without reading their triples.
+_GRAPH_NAMES = "SELECT DISTINCT ?g WHERE { GRAPH ?g { } }"
 _GRAPH_TRIPLES = "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
 
 
@@ -54,7 +55,7 @@ class Reply:
 
 
 def graph_names(store: Store) -> frozenset[URIRef]:
-    """Return the names of the store's named graphs (those holding at least one triple)."""
+    """Return the names of the store's named graphs."""
     return frozenset(row[0] for row in store.query(_GRAPH_NAMES) if isinstance(row[0], URIRef))  # type: ignore[index]
 
 
@@ -126,13 +127,13 @@ def run_sparql(
 
 
 def _dataset(store: Store, names: Iterable[URIRef]) -> Dataset:
-    """Copy the named graphs `names` out of the store; refuse a name it does not hold."""
+    """Copy the named graphs `names` (checked to be in the store) out of the store."""
     local = Dataset()
     for name in dict.fromkeys(names):
         graph = store.query(_GRAPH_TRIPLES, {"g": name}).graph
-        if graph is None or not len(graph):
-            raise RemoteAccessError(f"no graph <{name}> in the store (natokg never fetches graphs)")
-        local.graph(name).addN((s, p, o, local.graph(name)) for s, p, o in graph)
+        target = local.graph(name)
+        if graph is not None:
+            target.addN((s, p, o, target) for s, p, o in graph)
     return local
 
 
