@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Collection, Iterator, Mapping
+from functools import lru_cache
 from typing import Any, Protocol, runtime_checkable
 
 import rdflib.plugins.sparql
@@ -211,9 +212,16 @@ def prepare_local_query(sparql: str) -> Query:
     RemoteAccessError
         On ``SERVICE`` or a dataset clause (rdflib would fetch ``FROM <url>``).
     """
-    query = translateQuery(parseQuery(sparql))
+    query = _translated(sparql)
     refuse_remote_access(query)
     return query
+
+
+# Parsing is most of the cost of a small query (pyparsing), and a server sees the same texts
+# again and again. Only successes are cached; rdflib's evaluation does not change a query.
+@lru_cache(maxsize=256)
+def _translated(sparql: str) -> Query:
+    return translateQuery(parseQuery(sparql))
 
 
 def prepare_local_update(sparql: str) -> Update:
