@@ -27,6 +27,7 @@ def server() -> Iterator[LiveServer]:
         yield running
 
 
+@pytest.mark.slow
 def test_query_page_runs_an_example_offline(server: LiveServer) -> None:
     """Loads the page with nothing from elsewhere, runs an example, shows, sorts and downloads its rows."""
     chromium = require_chromium()

@@ -75,6 +75,7 @@ def test_serve_refuses_unsafe_or_broken_options(
     assert message in result.stderr
 
 
+@pytest.mark.slow
 def test_serve_answers_on_loopback_and_stops_cleanly() -> None:
     """Serves the shipped graph on 127.0.0.1 and leaves no worker process behind when stopped."""
     port = _free_port()
