@@ -42,13 +42,14 @@ notebooks: $(BIN)/python  ## open the gap-analysis notebooks in JupyterLab (inst
 	$(BIN)/python -m pip install --quiet -e '.[notebooks]'
 	$(BIN)/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) notebooks/
 
-# chromium: the browser the network page's and notebooks' tests drive (Playwright with
-# executable_path; no browser is ever downloaded by the test tools).
-system-deps:  ## install the system tools the tests use (rapper, chromium), when root with apt
+# chromium: the browser the network page's, the notebooks' and the query page's tests drive
+# (Playwright with executable_path; no browser is ever downloaded by the test tools); curl: a
+# client of the endpoint's tests.
+system-deps:  ## install the system tools the tests use (rapper, curl, chromium), when root with apt
 	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-		DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends raptor2-utils chromium; \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends raptor2-utils curl chromium; \
 	else \
-		echo "system-deps: not root or no apt-get; install raptor2-utils (rapper) and chromium yourself" >&2; \
+		echo "system-deps: not root or no apt-get; install raptor2-utils (rapper), curl and chromium yourself" >&2; \
 	fi
 
 clean:  ## remove build outputs and caches (keeps .venv)

@@ -59,6 +59,9 @@ def test_wheel_installs_and_runs_outside_the_checkout(tmp_path: Path) -> None:
         "natokg/templates/network.js",
         "natokg/templates/network.css",
         "natokg/py.typed",
+        "natokg/server/templates/index.html",
+        "natokg/server/static/app.js",
+        "natokg/server/static/app.css",
     ]:
         assert expected in names
     assert any(n.startswith("natokg/_data/graph/") and n.endswith(".ttl") for n in names)

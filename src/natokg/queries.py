@@ -25,12 +25,12 @@ from __future__ import annotations
 import difflib
 import multiprocessing
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from os import PathLike
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 from typing import Literal as TypingLiteral
 
 from rdflib import RDF, RDFS, SKOS, Graph, Literal, URIRef
@@ -58,6 +58,9 @@ from natokg.store import (
     union_graph,
 )
 
+if TYPE_CHECKING:  # the SPARQL engine is imported on first use: it is slow to import
+    from rdflib.plugins.sparql.sparql import Query
+
 __all__ = [
     "DEFAULT_PREFIXES",
     "DEFAULT_TIMEOUT",
@@ -66,6 +69,7 @@ __all__ = [
     "NamedQuery",
     "QueryFileError",
     "QueryTimeoutError",
+    "ReadOnlyError",
     "bind_params",
     "check_sparql",
     "declared_prefixes",
@@ -73,6 +77,7 @@ __all__ = [
     "list_queries",
     "open_graph",
     "parse_query_file",
+    "prepare_sparql",
     "run_query",
     "sparql",
 ]
@@ -116,6 +121,10 @@ class QueryFileError(QueryError):
 
 class QueryTimeoutError(QueryError):
     """A query ran longer than its time limit and was stopped."""
+
+
+class ReadOnlyError(QueryError):
+    """A SPARQL Update (``INSERT``, ``DELETE``, ``CLEAR`` ...) was given where only queries run."""
 
 
 @dataclass(frozen=True)
@@ -590,20 +599,24 @@ def _inferred(store: Store, mode: str) -> Store:
 # ---------------------------------------------------------------------------
 
 
-def check_sparql(text: str) -> None:
+def check_sparql(text: str, *, graphs: Collection[Node] | None = None) -> None:
     """Check that `text` is one read-only, local SPARQL 1.1 query.
 
     Parameters
     ----------
     text
         The query.
+    graphs
+        The names of the graphs the store holds: ``FROM``/``FROM NAMED`` of these is allowed.
+        None (the default) refuses every dataset clause.
 
     Raises
     ------
     QueryError
         On a syntax error (with line and column), brackets nested deeper than
-        `MAX_NESTING`, any SPARQL Update (``INSERT``, ``DELETE``, ``LOAD``, ``CLEAR`` ...),
-        ``SERVICE``, or a dataset clause (``FROM``, ``FROM NAMED``).
+        `MAX_NESTING`, any SPARQL Update (``INSERT``, ``DELETE``, ``LOAD``, ``CLEAR`` ...;
+        `ReadOnlyError` except for ``LOAD``), ``SERVICE``, or a dataset clause (``FROM``,
+        ``FROM NAMED``) naming a graph not in `graphs`.
 
     Examples
     --------
@@ -613,11 +626,39 @@ def check_sparql(text: str) -> None:
     ...
     natokg.params.QueryError: SERVICE is not allowed: natokg never queries other endpoints
     """
-    _check(text, line_offset=0)
+    _check(text, line_offset=0, graphs=graphs)
 
 
-def _check(text: str, *, line_offset: int) -> None:
-    # The SPARQL engine is imported on first use: it is slow to import (see `natokg --help`).
+def prepare_sparql(text: str, *, graphs: Collection[Node] | None = None) -> Query:
+    """Check `text` as `check_sparql` does and return it parsed.
+
+    Returns
+    -------
+    rdflib.plugins.sparql.sparql.Query
+        Its ``algebra.name`` tells the form: ``SelectQuery``, ``AskQuery``,
+        ``ConstructQuery`` or ``DescribeQuery``.
+
+    Raises
+    ------
+    QueryError
+        As `check_sparql`.
+
+    Examples
+    --------
+    >>> prepare_sparql("ASK { ?s ?p ?o }").algebra.name
+    'AskQuery'
+    """
+    return _check(text, line_offset=0, graphs=graphs)
+
+
+def _check(text: str, *, line_offset: int, graphs: Collection[Node] | None = None) -> Query:
+    return _checked(text, line_offset, None if graphs is None else frozenset(graphs))
+
+
+# Parsing is most of the cost of a small query (pyparsing); a server sees the same texts
+# again and again. Only successes are cached; rdflib does not change a parsed query.
+@lru_cache(maxsize=256)
+def _checked(text: str, line_offset: int, graphs: frozenset[Node] | None) -> Query:
     from pyparsing import ParseException
     from rdflib.plugins.sparql.algebra import translateQuery
     from rdflib.plugins.sparql.parser import parseQuery
@@ -644,9 +685,10 @@ def _check(text: str, *, line_offset: int) -> None:
     except Exception as exc:  # rdflib raises plain Exceptions for semantic errors
         raise QueryError(f"invalid query: {exc}") from None
     try:
-        refuse_remote_access(query)
+        refuse_remote_access(query, graphs)
     except RemoteAccessError as exc:
         raise QueryError(str(exc)) from None
+    return query
 
 
 def _refuse_update(text: str) -> None:
@@ -661,7 +703,9 @@ def _refuse_update(text: str) -> None:
     operations = [getattr(op, "name", "") for op in update.get("request") or []]
     if "Load" in operations:
         raise QueryError("LOAD is not allowed: natokg never fetches graphs, and queries are read-only")
-    raise QueryError("SPARQL Update (INSERT, DELETE, CLEAR, DROP, ...) is not allowed: queries are read-only")
+    raise ReadOnlyError(
+        "SPARQL Update (INSERT, DELETE, CLEAR, DROP, ...) is not allowed: queries are read-only"
+    )
 
 
 def _check_nesting(text: str, line_offset: int) -> None:

@@ -6,7 +6,9 @@ An Oxigraph store and a remote SPARQL 1.1 store implement the same four members 
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+import threading
+from collections.abc import Collection, Iterator, Mapping
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from rdflib import Dataset, Graph
@@ -17,19 +19,21 @@ from rdflib.term import Identifier, Node
 
 if TYPE_CHECKING:  # the SPARQL engine is imported on the first query: it is slow to import
     from rdflib.plugins.sparql.parserutils import CompValue
-    from rdflib.plugins.sparql.sparql import Query
+    from rdflib.plugins.sparql.sparql import Query, Update
 
 __all__ = [
     "MemoryStore",
     "RemoteAccessError",
     "Store",
     "prepare_local_query",
+    "prepare_local_update",
     "refuse_remote_access",
     "to_quads",
     "union_graph",
 ]
 
 Quad = tuple[Node, Node, Node, Graph]
+_UPDATE_LOCK = threading.Lock()
 
 
 class RemoteAccessError(ValueError):
@@ -116,6 +120,42 @@ class MemoryStore:
         prepared = prepare_local_query(sparql)
         return self._ds.query(prepared, initBindings=dict(init_bindings or {}))
 
+    def update(self, sparql: str) -> None:
+        """Run a SPARQL 1.1 Update (``INSERT``, ``DELETE``, ``CLEAR``, ``DROP`` ...).
+
+        Not atomic: an operation that fails half-way leaves the earlier ones applied (the
+        endpoint runs updates on a copy, so it is all or nothing there). Unlike a query, the
+        ``WHERE`` clause of an update sees the default graph only, not the union: rdflib
+        cannot insert into a union.
+
+        Parameters
+        ----------
+        sparql
+            The update request.
+
+        Raises
+        ------
+        RemoteAccessError
+            On ``LOAD``, ``SERVICE`` or ``USING`` (rdflib would fetch the graph).
+
+        Examples
+        --------
+        >>> store = MemoryStore()
+        >>> store.update("INSERT DATA { <urn:a> <urn:b> <urn:c> }")
+        >>> len(store)
+        1
+        """
+        import rdflib.plugins.sparql
+
+        request = prepare_local_update(sparql)
+        with _UPDATE_LOCK:  # rdflib reads a module flag to pick the graph an update writes to
+            union = rdflib.plugins.sparql.SPARQL_DEFAULT_GRAPH_UNION
+            rdflib.plugins.sparql.SPARQL_DEFAULT_GRAPH_UNION = False
+            try:
+                self._ds.update(request)
+            finally:
+                rdflib.plugins.sparql.SPARQL_DEFAULT_GRAPH_UNION = union
+
     def __len__(self) -> int:
         return sum(1 for _ in self._ds.quads((None, None, None, None)))
 
@@ -173,22 +213,91 @@ def prepare_local_query(sparql: str) -> Query:
     RemoteAccessError
         On ``SERVICE`` or a dataset clause (rdflib would fetch ``FROM <url>``).
     """
-    from rdflib.plugins.sparql.algebra import translateQuery
-    from rdflib.plugins.sparql.parser import parseQuery
-
-    query = translateQuery(parseQuery(sparql))
+    query = _translated(sparql)
     refuse_remote_access(query)
     return query
 
 
-def refuse_remote_access(query: Query) -> None:
+# Parsing is most of the cost of a small query (pyparsing), and a server sees the same texts
+# again and again. Only successes are cached; rdflib's evaluation does not change a query.
+@lru_cache(maxsize=256)
+def _translated(sparql: str) -> Query:
+    from rdflib.plugins.sparql.algebra import translateQuery
+    from rdflib.plugins.sparql.parser import parseQuery
+
+    return translateQuery(parseQuery(sparql))
+
+
+def prepare_local_update(sparql: str) -> Update:
+    """Parse a SPARQL 1.1 Update, refusing anything that would reach off this machine.
+
+    Parameters
+    ----------
+    sparql
+        The update request.
+
+    Returns
+    -------
+    rdflib.plugins.sparql.sparql.Update
+
+    Raises
+    ------
+    RemoteAccessError
+        On ``LOAD``, ``SERVICE`` or ``USING`` (rdflib would fetch the graph).
+    """
+    from rdflib.plugins.sparql.algebra import translateUpdate
+    from rdflib.plugins.sparql.parser import parseUpdate
+
+    request = translateUpdate(parseUpdate(sparql))
+    for operation in request.algebra:
+        if operation.name == "Load":
+            raise RemoteAccessError("LOAD is not allowed: natokg never fetches graphs")
+        if "using" in operation and operation["using"]:  # noqa: RUF019 (CompValue.get returns the key)
+            raise RemoteAccessError("USING is not allowed: rdflib would fetch the graph")
+    if any(node.name == "ServiceGraphPattern" for node in _walk(request.algebra)):
+        raise RemoteAccessError("SERVICE is not allowed: natokg never queries other endpoints")
+    return request
+
+
+def refuse_remote_access(query: Query, graphs: Collection[Node] | None = None) -> None:
     """Raise `RemoteAccessError` if a parsed `query` uses ``SERVICE`` or ``FROM``/``FROM NAMED``.
 
-    The one place that decides what counts as reaching off this machine; both the
-    store and the query layer's checks call it.
+    The one place that decides what counts as reaching off this machine; the store, the
+    query layer's checks and the SPARQL endpoint call it.
+
+    Parameters
+    ----------
+    query
+        A parsed query (`prepare_local_query`, or rdflib's ``translateQuery``).
+    graphs
+        The names of the graphs the store holds: ``FROM <g>`` and ``FROM NAMED <g>`` are then
+        allowed for these (they select data already here); any other graph is refused, never
+        fetched. None (the default) refuses every dataset clause.
+
+    Examples
+    --------
+    >>> from rdflib import URIRef
+    >>> query = prepare_local_query("ASK { ?s ?p ?o }")
+    >>> refuse_remote_access(query)
+    >>> from rdflib.plugins.sparql.algebra import translateQuery
+    >>> from rdflib.plugins.sparql.parser import parseQuery
+    >>> query = translateQuery(parseQuery("ASK FROM <urn:g> { ?s ?p ?o }"))
+    >>> refuse_remote_access(query, graphs={URIRef("urn:g")})
+    >>> refuse_remote_access(query)
+    Traceback (most recent call last):
+    ...
+    natokg.store.RemoteAccessError: FROM / FROM NAMED is not allowed: natokg never fetches graphs
     """
-    if query.algebra.get("datasetClause"):
-        raise RemoteAccessError("FROM / FROM NAMED is not allowed: natokg never fetches graphs")
+    # CompValue.get(key) returns the key itself when it is missing: test membership instead.
+    clauses = query.algebra["datasetClause"] if "datasetClause" in query.algebra else None  # noqa: SIM401
+    for clause in clauses or ():
+        if graphs is None:
+            raise RemoteAccessError("FROM / FROM NAMED is not allowed: natokg never fetches graphs")
+        name = clause["default"] if "default" in clause else clause["named"]
+        if name not in graphs:
+            raise RemoteAccessError(
+                f"FROM / FROM NAMED <{name}>: no such graph in the store (natokg never fetches graphs)"
+            )
     if any(node.name == "ServiceGraphPattern" for node in _walk(query.algebra)):
         raise RemoteAccessError("SERVICE is not allowed: natokg never queries other endpoints")
 
