@@ -54,6 +54,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DEFAULT_MAX_NODES",
+    "InlineView",
     "NetworkPage",
     "network_html",
     "network_page",
@@ -234,11 +235,21 @@ def write_network(path: str | PathLike[str], source: Store | KG, **options: Any)
     return page
 
 
-def notebook_iframe(html: str, *, height: int = 700) -> str:
+class InlineView(str):
+    """An HTML snippet that Jupyter displays as HTML when it ends a cell (a `str` otherwise)."""
+
+    __slots__ = ()
+
+    def _repr_html_(self) -> str:
+        return str(self)
+
+
+def notebook_iframe(html: str, *, height: int = 700) -> InlineView:
     """Return an ``<iframe srcdoc=...>`` that shows `html` in JupyterLab or VS Code.
 
     The page is escaped as an attribute value and runs sandboxed (scripts, no access to
-    the notebook). Display it with ``IPython.display.HTML(notebook_iframe(html))``.
+    the notebook). A notebook shows it when it is the last expression of a cell, or with
+    ``IPython.display.display(view)``.
 
     Examples
     --------
@@ -249,7 +260,7 @@ def notebook_iframe(html: str, *, height: int = 700) -> str:
 
     if height < 1:
         raise ValueError(f"height must be 1 or more, not {height}")
-    return (
+    return InlineView(
         f'<iframe srcdoc="{escape(html)}" sandbox="allow-scripts" title="natokg network" '
         f'style="width: 100%; height: {int(height)}px; border: 1px solid #ccc;"></iframe>'
     )
