@@ -1,15 +1,26 @@
-"""Shared fixtures: running the command line in a child process."""
+"""Shared fixtures: running the command line in a child process; a Virtuoso to test against."""
 
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from support import REPO, RunNatokg, clean_env
+from support import (
+    REPO,
+    RunNatokg,
+    Virtuoso,
+    clean_env,
+    missing_component,
+    start_virtuoso,
+    stop_virtuoso,
+    virtuoso_from_env,
+)
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -39,3 +50,23 @@ def run_natokg() -> RunNatokg:
         )
 
     return run
+
+
+@pytest.fixture(scope="session")
+def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Virtuoso]:
+    """A Virtuoso on loopback: the one .ci/run started (NATOKG_VIRTUOSO_*), else one of our own."""
+    found = virtuoso_from_env()
+    if found is not None:
+        yield found
+        return
+    if shutil.which("virtuoso-t") is None or shutil.which("isql-vt") is None:
+        missing_component(
+            "Virtuoso is not installed and NATOKG_VIRTUOSO_URL is not set "
+            '(apt-get install virtuoso-opensource, or eval "$(.ci/virtuoso start DIR)")'
+        )
+    directory = tmp_path_factory.mktemp("virtuoso")
+    instance = start_virtuoso(directory)
+    try:
+        yield instance
+    finally:
+        stop_virtuoso(directory)

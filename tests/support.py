@@ -1,14 +1,21 @@
-"""Helpers the tests share: repository paths, child-process environment, system tools."""
+"""Helpers the tests share: repository paths, child-process environment, system tools, Virtuoso."""
 
 from __future__ import annotations
 
 import os
 import shutil
 import subprocess
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from decimal import Decimal
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
+from rdflib import Graph, Literal
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -38,3 +45,157 @@ def clean_env(**extra: str) -> dict[str, str]:
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO / "src"), env.get("PYTHONPATH")]))
     env.update(extra)
     return env
+
+
+# ---------------------------------------------------------------------------
+# Virtuoso: the CI's instance (NATOKG_VIRTUOSO_* set by .ci/virtuoso), or one of our own
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Virtuoso:
+    """A running Virtuoso on loopback and its dba account."""
+
+    url: str
+    user: str
+    password: str
+    password_file: Path
+
+    @property
+    def query_url(self) -> str:
+        """The anonymous, read-only SPARQL endpoint."""
+        return f"{self.url}/sparql"
+
+    @property
+    def update_url(self) -> str:
+        """The SPARQL endpoint that takes updates (HTTP Digest auth)."""
+        return f"{self.url}/sparql-auth"
+
+    @property
+    def graph_store_url(self) -> str:
+        """The Graph Store Protocol endpoint (HTTP Digest auth)."""
+        return f"{self.url}/sparql-graph-crud-auth"
+
+
+def virtuoso_from_env() -> Virtuoso | None:
+    """Return the Virtuoso that ``.ci/virtuoso start`` announced in the environment, if any."""
+    url = os.environ.get("NATOKG_VIRTUOSO_URL")
+    password = os.environ.get("NATOKG_VIRTUOSO_PASSWORD")
+    if not url or not password:
+        return None
+    password_file = os.environ.get("NATOKG_VIRTUOSO_PASSWORD_FILE")
+    if not password_file:
+        raise RuntimeError("NATOKG_VIRTUOSO_PASSWORD_FILE is not set beside NATOKG_VIRTUOSO_URL")
+    return Virtuoso(url, os.environ.get("NATOKG_VIRTUOSO_USER", "dba"), password, Path(password_file))
+
+
+def start_virtuoso(directory: Path) -> Virtuoso:
+    """Start a private Virtuoso with ``.ci/virtuoso start DIRECTORY/server`` and return it.
+
+    As ``.ci/run`` does, it starts with the shipped graph loaded (``VIRTUOSO_WARMUP``): started
+    on an empty database, Virtuoso 7.2 answers some anti-joins wrongly.
+    """
+    from natokg.load import load_graph
+    from natokg.store import union_graph
+
+    warmup = directory / "warmup.nt"
+    union_graph(load_graph().store).serialize(warmup, format="nt", encoding="utf-8")
+    env = {
+        **os.environ,
+        "VIRTUOSO_BUFFERS": os.environ.get("VIRTUOSO_BUFFERS", "20000"),
+        "VIRTUOSO_WARMUP": str(warmup),
+    }
+    done = subprocess.run(
+        [str(REPO / ".ci" / "virtuoso"), "start", str(directory / "server")],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f".ci/virtuoso start failed ({done.returncode}):\n{done.stderr}")
+    values = dict(
+        line.removeprefix("export ").split("=", 1)
+        for line in done.stdout.splitlines()
+        if line.startswith("export ")
+    )
+    return Virtuoso(
+        values["NATOKG_VIRTUOSO_URL"],
+        values["NATOKG_VIRTUOSO_USER"],
+        values["NATOKG_VIRTUOSO_PASSWORD"],
+        Path(values["NATOKG_VIRTUOSO_PASSWORD_FILE"]),
+    )
+
+
+def stop_virtuoso(directory: Path) -> None:
+    """Stop the Virtuoso that `start_virtuoso` started in `directory` (by its recorded PID)."""
+    subprocess.run(
+        [str(REPO / ".ci" / "virtuoso"), "stop", str(directory / "server")], timeout=120, check=True
+    )
+
+
+def missing_component(reason: str) -> NoReturn:
+    """Skip the test for a missing system component; fail it in CI, which must have it."""
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{reason}; CI must have it")
+    pytest.skip(reason)
+
+
+# ---------------------------------------------------------------------------
+# A small HTTP server on loopback, for stand-in endpoints and a failing proxy
+# ---------------------------------------------------------------------------
+
+#: Answers a request: (method, path with query, headers, body) -> (status, headers, body).
+Responder = Callable[[str, str, dict[str, str], bytes], tuple[int, dict[str, str], bytes]]
+
+
+@contextmanager
+def http_server(respond: Responder) -> Iterator[str]:
+    """Serve `respond` on a free loopback port; yield the base URL (``http://127.0.0.1:PORT``)."""
+
+    class Handler(BaseHTTPRequestHandler):
+        def _answer(self) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            body = self.rfile.read(length) if length else b""
+            status, headers, content = respond(self.command, self.path, dict(self.headers.items()), body)
+            self.send_response(status)
+            for name, value in headers.items():
+                self.send_header(name, value)
+            self.send_header("Content-Length", str(len(content)))
+            self.end_headers()
+            self.wfile.write(content)
+
+        do_GET = do_POST = do_PUT = do_DELETE = _answer  # noqa: N815
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+def canonical_graph(graph: Graph) -> Graph:
+    """Return `graph` with each typed literal written from its value, numbers without trailing zeros.
+
+    Virtuoso keeps numbers, dates and booleans as native values and writes them back in its
+    own canonical form ("4.0"^^xsd:decimal comes back as "4"): the same RDF value, another
+    lexical form, so graphs are compared in this form.
+    """
+    result = Graph()
+    for s, p, o in graph:
+        if isinstance(o, Literal) and o.datatype is not None and o.value is not None:
+            value = o.value
+            if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+                o = Literal(format(Decimal(str(value)).normalize(), "f"), datatype=o.datatype)
+            else:
+                o = Literal(value, datatype=o.datatype)
+        result.add((s, p, o))
+    return result

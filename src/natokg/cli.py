@@ -162,6 +162,7 @@ def _render(problem: Problem) -> Text:
 
 
 from natokg import cli_analysis as _cli_analysis  # noqa: E402, F401  (registers its commands)
+from natokg import cli_push as _cli_push  # noqa: E402, F401  (registers its commands)
 from natokg import cli_queries as _cli_queries  # noqa: E402, F401  (registers its commands)
 from natokg import cli_serve as _cli_serve  # noqa: E402, F401  (registers its commands)
 from natokg import cli_viz as _cli_viz  # noqa: E402, F401  (registers its commands)
