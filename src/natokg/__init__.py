@@ -24,7 +24,8 @@ from natokg.queries import (
     sparql,
 )
 from natokg.result import QueryResult
-from natokg.store import MemoryStore, Store
+from natokg.store import MemoryStore, Store, StoreError
+from natokg.stores import open_store
 from natokg.validate import Problem, ValidationReport, validate
 
 try:
@@ -43,12 +44,14 @@ __all__ = [
     "QueryResult",
     "QueryTimeoutError",
     "Store",
+    "StoreError",
     "ValidationReport",
     "__version__",
     "get_query",
     "list_queries",
     "load_graph",
     "open_graph",
+    "open_store",
     "run_query",
     "sparql",
     "validate",

@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from natokg._cli_app import PathsArgument, app, console, fail
+from natokg._cli_app import MEMORY, PathsArgument, StoreOption, app, chosen_store, console, fail
 
 if TYPE_CHECKING:
     from rdflib import Graph
@@ -74,14 +74,21 @@ class _Session:
     kg: KG
     config: Config
     overlay: Overlay | None
-    base: list[Graph]
+    #: Projects the data (without the session's overlay) with other graphs: ``reproject([overlay])``.
+    reproject: Callable[[Sequence[Graph]], KG]
 
 
-def _session(paths: list[str] | None, scenario: str | None, config_file: Path | None) -> _Session:
-    """Load the data (and overlay) and the weights, or fail with a clear message."""
+def _session(
+    paths: list[str] | None, scenario: str | None, config_file: Path | None, store: str = MEMORY
+) -> _Session:
+    """Load the data (and overlay) and the weights, or fail with a clear message.
+
+    With the memory store the files are parsed and projected directly; any other store is
+    read through the projection's SPARQL queries, once.
+    """
     from natokg import resources
     from natokg.analysis.config import ConfigError, load_config
-    from natokg.analysis.project import project_graphs
+    from natokg.analysis.project import project_graphs, project_rows, projection_rows
     from natokg.analysis.scenarios import ScenarioError, read_overlay
     from natokg.load import LoadError, parse_file
 
@@ -89,14 +96,30 @@ def _session(paths: list[str] | None, scenario: str | None, config_file: Path | 
         config = load_config(config_file)
     except ConfigError as exc:
         fail(str(exc))
-    files = [*resources.ontology_files(), *(paths or resources.graph_files())]
+    opened = chosen_store(store, paths)
     try:
-        base = [parse_file(path) for path in files]
         overlay = read_overlay(scenario) if scenario else None
+        if opened is None:
+            files = [*resources.ontology_files(), *(paths or resources.graph_files())]
+            base = [parse_file(path) for path in files]
     except (LoadError, ScenarioError) as exc:
         fail(str(exc))
-    graphs = [*base, overlay.graph] if overlay else base
-    return _Session(project_graphs(graphs), config, overlay, base)
+    extra = [overlay.graph] if overlay else []
+    if opened is None:
+
+        def reproject(graphs: Sequence[Graph]) -> KG:
+            return project_graphs([*base, *graphs])
+
+    else:
+        try:
+            rows = projection_rows(opened)
+        except Exception as exc:  # a store can fail in its own ways (I/O, HTTP); say which store
+            fail(f"{store}: cannot read the graph: {exc}")
+
+        def reproject(graphs: Sequence[Graph]) -> KG:
+            return project_rows(rows, graphs)
+
+    return _Session(reproject(extra), config, overlay, reproject)
 
 
 def resolve(kg: KG, text: str, kinds: Sequence[str], what: str) -> str:
@@ -213,6 +236,7 @@ def _without_claims(kg: KG, config: Config) -> list[str]:
 @app.command()
 def gaps(
     paths: PathsArgument = None,
+    store: StoreOption = MEMORY,
     partner: PartnerOption = None,
     technology: TechnologyOption = None,
     top: TopOption = None,
@@ -234,7 +258,7 @@ def gaps(
     """
     from natokg.analysis.gaps import explain_gap, technology_gaps
 
-    session = _session(paths, scenario, config_file)
+    session = _session(paths, scenario, config_file, store)
     kg, config = session.kg, session.config
     if explain is not None:
         who = resolve(kg, explain[0], ["nation"], "partner")
@@ -433,6 +457,7 @@ def _print_explanation(gap: Gap, config: Config, fmt: OutputFormat, output: Path
 @app.command()
 def channels(
     paths: PathsArgument = None,
+    store: StoreOption = MEMORY,
     partner: PartnerOption = None,
     scenario: ScenarioOption = None,
     config_file: ConfigOption = None,
@@ -442,7 +467,7 @@ def channels(
     """Show the channel gaps: NATO channels a partner does not use, agencies without a NATO tie."""
     from natokg.analysis.channels import agency_gaps, assessed_partners, channel_gaps, channel_use
 
-    session = _session(paths, scenario, config_file)
+    session = _session(paths, scenario, config_file, store)
     kg, config = session.kg, session.config
     chosen = resolve(kg, partner, ["nation"], "partner") if partner else None
     found = channel_gaps(kg, config, partner=chosen)
@@ -527,6 +552,7 @@ def channels(
 @app.command()
 def brokers(
     paths: PathsArgument = None,
+    store: StoreOption = MEMORY,
     partner: PartnerOption = None,
     top: TopOption = None,
     scenario: ScenarioOption = None,
@@ -541,7 +567,7 @@ def brokers(
     """
     from natokg.analysis.metrics import brokerage
 
-    session = _session(paths, scenario, config_file)
+    session = _session(paths, scenario, config_file, store)
     kg, config = session.kg, session.config
     chosen = resolve(kg, partner, ["nation"], "partner") if partner else None
     result = brokerage(kg, config, top=top)
@@ -612,6 +638,7 @@ def brokers(
 @app.command()
 def suggest(
     paths: PathsArgument = None,
+    store: StoreOption = MEMORY,
     partner: PartnerOption = None,
     top: TopOption = None,
     method: Annotated[
@@ -634,7 +661,7 @@ def suggest(
 
     if method is not None and method not in METHODS:
         fail(f"--method must be one of {', '.join(METHODS)}, not {method!r}")
-    session = _session(paths, scenario, config_file)
+    session = _session(paths, scenario, config_file, store)
     kg, config = session.kg, session.config
     chosen = resolve(kg, partner, ["nation"], "partner") if partner else None
     found = suggest_links(kg, config, partner=chosen, method=method, top=top)
@@ -703,6 +730,7 @@ def suggest(
 @app.command()
 def robustness(
     paths: PathsArgument = None,
+    store: StoreOption = MEMORY,
     samples: Annotated[
         int | None, typer.Option("--samples", min=0, help="Random draws with every weight moved at once.")
     ] = None,
@@ -716,7 +744,7 @@ def robustness(
     """
     from natokg.analysis.robustness import robustness as study_of
 
-    session = _session(paths, None, config_file)
+    session = _session(paths, None, config_file, store)
     study = study_of(session.kg, session.config, samples=samples)
     if fmt is OutputFormat.json:
         data = study.to_dict()
@@ -794,6 +822,7 @@ def scenario(
         typer.Argument(help="A shipped scenario (file stem) or a .ttl file; none: list the shipped ones."),
     ] = None,
     paths: PathsArgument = None,
+    store: StoreOption = MEMORY,
     config_file: ConfigOption = None,
     fmt: FormatOption = OutputFormat.table,
     output: OutputOption = None,
@@ -817,12 +846,11 @@ def scenario(
             table.add_row(*row)
         _show(fmt, output, table)
         return
-    from natokg.analysis.project import project_graphs
     from natokg.analysis.scenarios import analyse, compare
 
-    session = _session(paths, name, config_file)
+    session = _session(paths, name, config_file, store)
     assert session.overlay is not None
-    before = analyse(project_graphs(session.base), session.config)
+    before = analyse(session.reproject([]), session.config)
     after = analyse(session.kg, session.config)
     diff = compare(before, after, session.overlay, session.kg)
     if fmt is OutputFormat.json:
@@ -854,6 +882,7 @@ def scenario(
 @app.command("gap-report")
 def gap_report_command(
     paths: PathsArgument = None,
+    store: StoreOption = MEMORY,
     output: OutputOption = None,
     top: Annotated[int, typer.Option("--top", "-n", min=1, help="Gaps shown with all their evidence.")] = 10,
     scenario: ScenarioOption = None,
@@ -873,12 +902,11 @@ def gap_report_command(
     from natokg.analysis.gaps import technology_gaps
     from natokg.analysis.links import evaluate_links, suggest_links
     from natokg.analysis.metrics import brokerage
-    from natokg.analysis.project import project_graphs
     from natokg.analysis.report import gap_report
     from natokg.analysis.robustness import robustness as study_of
     from natokg.analysis.scenarios import ScenarioError, analyse, compare, list_scenarios, read_overlay
 
-    session = _session(paths, scenario, config_file)
+    session = _session(paths, scenario, config_file, store)
     kg, config = session.kg, session.config
     diffs = []
     if scenario is None:
@@ -888,7 +916,7 @@ def gap_report_command(
                 overlay = read_overlay(path)
             except ScenarioError as exc:
                 fail(str(exc))
-            with_overlay = project_graphs([*session.base, overlay.graph])
+            with_overlay = session.reproject([overlay.graph])
             diffs.append(compare(base, analyse(with_overlay, config), overlay, with_overlay))
     text = gap_report(
         gaps=technology_gaps(kg, config),

@@ -541,7 +541,12 @@ def _body(text: str) -> str:
 # ---------------------------------------------------------------------------
 
 
-def open_graph(data: Iterable[str | PathLike[str]] | None = None, *, infer: InferMode | None = None) -> Store:
+def open_graph(
+    data: Iterable[str | PathLike[str]] | None = None,
+    *,
+    infer: InferMode | None = None,
+    store: str | Store | None = None,
+) -> Store:
     """Load the shipped ontology and graph (or other data files) into a store to query.
 
     Parameters
@@ -550,7 +555,12 @@ def open_graph(data: Iterable[str | PathLike[str]] | None = None, *, infer: Infe
         Data files to load instead of the shipped ``graph/*.ttl`` (the ontology is always loaded).
     infer
         ``"rdfs"`` or ``"owlrl"``: add the RDFS or OWL 2 RL closure (owlrl), so that
-        queries see inferred types and properties too. Takes a few seconds.
+        queries see inferred types and properties too. Takes a few seconds (the closure
+        is kept in memory, whatever the store).
+    store
+        A store that already holds the graph, or its spec (``"oxigraph:build/store"``,
+        ``"sparql:http://..."``; see `natokg.stores.open_store`): it is opened as it is,
+        nothing is loaded into it. None or ``"memory"``: load the files into memory.
 
     Returns
     -------
@@ -560,8 +570,10 @@ def open_graph(data: Iterable[str | PathLike[str]] | None = None, *, infer: Infe
     ------
     LoadError
         If a file cannot be loaded.
+    StoreError
+        If the store cannot be opened.
     ValueError
-        For an unknown `infer` mode.
+        For an unknown `infer` mode, or `data` given together with a store.
 
     Examples
     --------
@@ -569,10 +581,21 @@ def open_graph(data: Iterable[str | PathLike[str]] | None = None, *, infer: Infe
     >>> len(store) > 1000
     True
     """
-    store = load_graph(data).store
+    if store is None or store == "memory":
+        opened = load_graph(data).store
+    else:
+        if data is not None:
+            raise ValueError(
+                "a store already holds its data: load files into it with load_graph(data, store=...)"
+            )
+        if isinstance(store, str):
+            from natokg.stores import open_store
+
+            store = open_store(store)
+        opened = store
     if infer is None:
-        return store
-    return _inferred(store, infer)
+        return opened
+    return _inferred(opened, infer)
 
 
 def _inferred(store: Store, mode: str) -> Store:

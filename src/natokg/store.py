@@ -1,15 +1,18 @@
 """Triple stores behind one small interface.
 
 `Store` is what the rest of natokg talks to; `MemoryStore` is rdflib's in-memory store.
-An Oxigraph store and a remote SPARQL 1.1 store implement the same four members later.
+The Oxigraph store (`natokg.store_oxigraph`) and a remote SPARQL 1.1 store implement the
+same four members; `natokg.stores.open_store` opens any of them from a spec string.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
+from functools import lru_cache
 from typing import Any, Protocol, runtime_checkable
 
-from rdflib import Dataset, Graph
+from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import NamespaceManager
 from rdflib.plugins.sparql.algebra import translateQuery
@@ -17,14 +20,17 @@ from rdflib.plugins.sparql.parser import parseQuery
 from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.plugins.sparql.sparql import Query
 from rdflib.query import Result
-from rdflib.term import Identifier, Node
+from rdflib.term import BNode, Identifier, Node
 
 __all__ = [
     "MemoryStore",
     "RemoteAccessError",
     "Store",
+    "StoreError",
+    "bind_values",
     "prepare_local_query",
     "refuse_remote_access",
+    "refuse_remote_text",
     "to_quads",
     "union_graph",
 ]
@@ -34,6 +40,10 @@ Quad = tuple[Node, Node, Node, Graph]
 
 class RemoteAccessError(ValueError):
     """A query asked for something off this machine (``SERVICE``, ``FROM <iri>``)."""
+
+
+class StoreError(ValueError):
+    """A store cannot be opened or written; the message names the store."""
 
 
 @runtime_checkable
@@ -178,6 +188,35 @@ def prepare_local_query(sparql: str) -> Query:
     return query
 
 
+def refuse_remote_text(sparql: str) -> None:
+    """Raise `RemoteAccessError` if the query text uses ``SERVICE`` or ``FROM``/``FROM NAMED``.
+
+    For stores that run the text on another engine (Oxigraph, a SPARQL endpoint): the text
+    is parsed with rdflib once and the verdict is remembered, so a query that runs again
+    pays nothing. A text rdflib cannot parse raises its parse error.
+
+    Examples
+    --------
+    >>> refuse_remote_text("SELECT * WHERE { ?s ?p ?o }")
+    >>> refuse_remote_text("SELECT * FROM <http://example.org/g> WHERE { ?s ?p ?o }")
+    Traceback (most recent call last):
+    ...
+    natokg.store.RemoteAccessError: FROM / FROM NAMED is not allowed: natokg never fetches graphs
+    """
+    verdict = _remote_verdict(sparql)
+    if verdict is not None:
+        raise RemoteAccessError(verdict)
+
+
+@lru_cache(maxsize=512)
+def _remote_verdict(sparql: str) -> str | None:
+    try:
+        prepare_local_query(sparql)
+    except RemoteAccessError as exc:
+        return str(exc)
+    return None
+
+
 def refuse_remote_access(query: Query) -> None:
     """Raise `RemoteAccessError` if a parsed `query` uses ``SERVICE`` or ``FROM``/``FROM NAMED``.
 
@@ -188,6 +227,106 @@ def refuse_remote_access(query: Query) -> None:
         raise RemoteAccessError("FROM / FROM NAMED is not allowed: natokg never fetches graphs")
     if any(node.name == "ServiceGraphPattern" for node in _walk(query.algebra)):
         raise RemoteAccessError("SERVICE is not allowed: natokg never queries other endpoints")
+
+
+# The lexical pieces of a query that may hold a brace or the word WHERE without meaning them:
+# comments, strings, IRIs, and words (keywords, variables, prefixed names, numbers).
+_TOKEN = re.compile(
+    r"#[^\n]*"
+    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
+    r'|"""(?:[^"\\]|\\.|"(?!""))*"""'
+    r"|'(?:[^'\\\n]|\\.)*'"
+    r'|"(?:[^"\\\n]|\\.)*"'
+    r'|<[^<>"{}|^`\\\x00-\x20]*>'
+    r"|[?$:\w][\w.:-]*"
+)
+_VARIABLE_NAME = re.compile(r"[A-Za-z_]\w*")
+
+
+def bind_values(sparql: str, bindings: Mapping[str, Identifier]) -> str:
+    r"""Return `sparql` with `bindings` joined as a ``VALUES`` block at the top of its ``WHERE`` group.
+
+    For engines without rdflib's ``initBindings`` (Oxigraph, a remote endpoint): the values
+    are RDF terms written by rdflib, never text from the user, and the block joins the
+    outer group, which means the same as pre-binding for the variables of its triple
+    patterns and filters (``tests/test_queries_differential.py`` shows it for every named
+    query).
+
+    Parameters
+    ----------
+    sparql
+        A SELECT, ASK, CONSTRUCT or DESCRIBE query.
+    bindings
+        Variable name -> IRI or literal (a VALUES block cannot hold a blank node).
+
+    Returns
+    -------
+    str
+
+    Raises
+    ------
+    ValueError
+        For a blank node, a bad variable name, or a query without a ``WHERE`` group.
+
+    Examples
+    --------
+    >>> from rdflib import URIRef
+    >>> bind_values("SELECT ?o WHERE { ?s ?p ?o }", {"s": URIRef("urn:a")})
+    'SELECT ?o WHERE { VALUES (?s) { (<urn:a>) }\n ?s ?p ?o }'
+    """
+    if not bindings:
+        return sparql
+    names = sorted(bindings)
+    for name in names:
+        term = bindings[name]
+        if not _VARIABLE_NAME.fullmatch(name):
+            raise ValueError(f"not a variable name: {name!r}")
+        if isinstance(term, BNode) or not isinstance(term, URIRef | Literal):
+            raise ValueError(f"?{name}: only an IRI or a literal can be bound, got {term!r}")
+    variables = " ".join(f"?{name}" for name in names)
+    values = " ".join(bindings[name].n3() for name in names)
+    at = _where_group(sparql)
+    return f"{sparql[:at]} VALUES ({variables}) {{ ({values}) }}\n{sparql[at:]}"
+
+
+def _where_group(sparql: str) -> int:
+    """Return the index just after the ``{`` that opens the query's outer ``WHERE`` group.
+
+    That is the ``{`` after the keyword WHERE at the top level, or else (SELECT, ASK and
+    DESCRIBE may leave WHERE out) the first ``{`` at the top level.
+    """
+    depth, index, first, after_where = 0, 0, -1, False
+    while index < len(sparql):
+        token = _TOKEN.match(sparql, index)
+        if token is not None:
+            after_where = depth == 0 and token.group().upper() == "WHERE"
+            index = token.end()
+            continue
+        char = sparql[index]
+        if char == "{":
+            if depth == 0 and after_where:
+                return index + 1
+            if depth == 0 and first < 0:
+                first = index + 1
+            depth += 1
+        elif char == "}":
+            depth -= 1
+        if not char.isspace():
+            after_where = False
+        index += 1
+    if first < 0 or _is_construct(sparql):
+        raise ValueError("the query has no WHERE group to bind values in")
+    return first
+
+
+def _is_construct(sparql: str) -> bool:
+    for token in _TOKEN.finditer(sparql):
+        word = token.group().upper()
+        if word in {"SELECT", "ASK", "DESCRIBE"}:
+            return False
+        if word == "CONSTRUCT":
+            return True
+    return False
 
 
 def _walk(value: Any) -> Iterator[CompValue]:

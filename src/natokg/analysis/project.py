@@ -9,7 +9,9 @@ entities it links, and every edge keeps the IRIs of the claims behind it. Litera
 attributes. The claims' own text (label, sources, quotes) is kept once, in
 ``G.graph["claims"]``, so that every finding can show its evidence.
 
-The SPARQL lives in ``projection-*.rq`` beside this module.
+The SPARQL lives in ``projection-*.rq`` beside this module. Those queries have no
+``ORDER BY``: the projection sorts the rows itself, and sorting text costs Oxigraph minutes
+at a million triples where the unordered query takes seconds.
 """
 
 from __future__ import annotations
@@ -45,6 +47,8 @@ __all__ = [
     "partners",
     "project",
     "project_graphs",
+    "project_rows",
+    "projection_rows",
     "read_query",
     "targets",
 ]
@@ -204,7 +208,38 @@ def project(store: Store) -> KG:
     >>> G.nodes["https://w3id.org/natokg/id/rok"]["kind"]
     'nation'
     """
-    return _assemble({name: _rows(store, f"projection-{name}") for name in QUERIES})
+    return _assemble(projection_rows(store))
+
+
+def projection_rows(store: Store) -> dict[str, list[tuple[Any, ...]]]:
+    """Return the rows of the projection's queries on `store`, by query name (`QUERIES`).
+
+    With `project_rows`, a caller that projects the same store with several overlays
+    (what-if scenarios) reads the store once.
+    """
+    return {name: _rows(store, f"projection-{name}") for name in QUERIES}
+
+
+def project_rows(rows: Rows, graphs: Iterable[Graph] = ()) -> KG:
+    """Return the projection of the store `rows` came from (`projection_rows`), plus `graphs`.
+
+    Parameters
+    ----------
+    rows
+        The store's projection rows.
+    graphs
+        Graphs projected together with the store, e.g. a scenario overlay. The overlay's
+        claims must be whole in it (typed there, with their statements), as
+        `natokg.analysis.scenarios.read_overlay` requires.
+
+    Returns
+    -------
+    networkx.MultiDiGraph
+        As `project`.
+    """
+    extra = _rows_from_graphs(graphs)
+    merged = {name: list(dict.fromkeys([*rows.get(name, []), *extra[name]])) for name in QUERIES}
+    return _assemble(merged)
 
 
 def project_graphs(graphs: Iterable[Graph]) -> KG:

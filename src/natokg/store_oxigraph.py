@@ -1,0 +1,508 @@
+"""The Oxigraph store: persistent, fast on large graphs, through pyoxigraph.
+
+A store at ``PATH`` is a folder of *generations*, each a complete Oxigraph (RocksDB)
+database, and a small pointer file, ``natokg-store.json``, naming the current one. A
+published generation is never written again. Every write (`OxigraphStore.add_graph`,
+`OxigraphStore.bulk_load`) builds the next generation beside it, from a cheap copy of the
+current one (hard links: RocksDB's files are immutable), and publishes it by replacing the
+pointer file atomically (write, fsync, rename). A write that fails, or a process killed in
+the middle of one, leaves the pointer, and so the content, as it was; the half-built
+generation is removed by the next write. Readers open the current generation read-only, so
+they never see a write in progress.
+
+Queries run on pyoxigraph with the union of all graphs as the default graph, like the memory
+store; their results come back as rdflib terms, so the rest of natokg cannot tell the stores
+apart. pyoxigraph is imported when a store is opened, never before.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import io
+import json
+import os
+import re
+import shutil
+from collections.abc import Callable, Iterable, Iterator, Mapping, MutableSequence, Sequence
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
+
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+from rdflib.namespace import XSD, NamespaceManager
+from rdflib.query import Result, ResultRow
+from rdflib.term import Identifier, Node, Variable
+
+from natokg.export import write_atomic
+from natokg.load import LoadError, check_file, display_path
+from natokg.store import StoreError, bind_values, refuse_remote_text
+
+if TYPE_CHECKING:
+    import pyoxigraph as ox
+
+__all__ = ["MANIFEST", "OxigraphStore", "Progress"]
+
+#: The manifest: the file that names a store's current generation (and keeps its prefixes and size).
+MANIFEST = "natokg-store.json"
+_LOCK = ".natokg-lock"
+_GENERATION = re.compile(r"^data-(\d{6,})$")
+_XSD_STRING = str(XSD.string)
+_XSD_DECIMAL = str(XSD.decimal)
+_BOM = b"\xef\xbb\xbf"
+_PREFIX_LINE = re.compile(r"^\s*(?:@prefix|PREFIX)\s+([A-Za-z][\w.-]*)?:\s*<([^<>\s]*)>", re.MULTILINE)
+_OX_FORMATS = {
+    "turtle": "TURTLE",
+    "nt": "N_TRIPLES",
+    "nquads": "N_QUADS",
+    "trig": "TRIG",
+    "json-ld": "JSON_LD",
+    "xml": "RDF_XML",
+}
+
+#: ``progress(file, bytes_done, bytes_total)``, called while a file loads.
+Progress = Callable[[Path, int, int], None]
+
+
+class OxigraphStore:
+    """An Oxigraph store, on disk (`path`) or in memory (no `path`).
+
+    Opening never creates anything: a store whose folder does not exist yet is empty, and
+    the first write creates it.
+
+    Parameters
+    ----------
+    path
+        The store's folder; None for a store in memory (gone when the process ends).
+
+    Raises
+    ------
+    StoreError
+        If `path` is a file, or a folder that is neither empty nor a natokg store.
+
+    Examples
+    --------
+    >>> from rdflib import Graph, URIRef
+    >>> store = OxigraphStore()
+    >>> store.add_graph(Graph().add((URIRef("urn:a"), URIRef("urn:b"), URIRef("urn:c"))))
+    >>> len(store)
+    1
+    >>> [str(row[0]) for row in store.query("SELECT ?s WHERE { ?s ?p ?o }")]
+    ['urn:a']
+    """
+
+    def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
+        import pyoxigraph
+
+        self._ox = pyoxigraph
+        self.path = None if path is None else Path(path)
+        self._meta: dict[str, Any] = {}
+        self._handle: ox.Store = pyoxigraph.Store()
+        if self.path is not None:
+            self._check_folder()
+            self._open_current()
+
+    def __repr__(self) -> str:
+        return f"OxigraphStore({str(self.path) if self.path else ''!r})"
+
+    @property
+    def exists(self) -> bool:
+        """Whether the store has been written at least once (always True in memory)."""
+        return self.path is None or bool(self._meta.get("current"))
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def query(self, sparql: str, init_bindings: Mapping[str, Identifier] | None = None) -> Result:
+        """Run a SPARQL 1.1 query over the union of all graphs; the answer holds rdflib terms.
+
+        Parameters
+        ----------
+        sparql
+            A SPARQL 1.1 query (SELECT, ASK, CONSTRUCT or DESCRIBE).
+        init_bindings
+            Values for variables, bound as RDF terms (substituted, never pasted as text).
+
+        Returns
+        -------
+        rdflib.query.Result
+
+        Raises
+        ------
+        RemoteAccessError
+            If the query uses ``SERVICE`` or ``FROM``/``FROM NAMED``: natokg never fetches.
+        """
+        refuse_remote_text(sparql)
+        text = bind_values(sparql, init_bindings) if init_bindings else sparql
+        answer = self._handle.query(text, use_default_graph_as_union=True)
+        if isinstance(answer, self._ox.QueryBoolean):
+            result = Result("ASK")
+            result.askAnswer = bool(answer)
+            return result
+        convert = _Converter()
+        if isinstance(answer, self._ox.QueryTriples):
+            result = Result("CONSTRUCT")
+            graph = Graph()
+            graph.addN((convert(t.subject), convert(t.predicate), convert(t.object), graph) for t in answer)  # type: ignore[misc]
+            result.graph = graph
+            return result
+        variables = [Variable(v.value) for v in answer.variables]
+        return _Rows(variables, [tuple(map(convert, solution)) for solution in answer])
+
+    def __len__(self) -> int:
+        if self.path is not None:
+            return int(self._meta.get("triples", 0))
+        return len(self._handle)
+
+    def dataset(self) -> Dataset:
+        """Return a copy of the content as an rdflib `Dataset`, named graphs and prefixes kept.
+
+        Returns
+        -------
+        Dataset
+        """
+        copy = Dataset(default_union=True)
+        copy.namespace_manager = NamespaceManager(copy, bind_namespaces="core")
+        convert = _Converter()
+        graphs: dict[Any, Graph] = {}
+
+        def target(name: Any) -> Graph:
+            if name not in graphs:
+                default = isinstance(name, self._ox.DefaultGraph)
+                graphs[name] = copy.default_graph if default else copy.graph(convert(name))  # type: ignore[arg-type]
+            return graphs[name]
+
+        copy.addN(
+            (convert(q.subject), convert(q.predicate), convert(q.object), target(q.graph_name))  # type: ignore[misc]
+            for q in self._handle
+        )
+        for prefix, namespace in self.prefixes().items():
+            copy.bind(prefix, namespace, override=False)
+        return copy
+
+    def prefixes(self) -> dict[str, str]:
+        """Return the prefixes of the loaded files (prefix -> namespace)."""
+        return dict(self._meta.get("prefixes", {}))
+
+    # -- writing ---------------------------------------------------------------------------
+
+    def add_graph(self, graph: Graph) -> None:
+        """Add every triple (or quad, for a `Dataset`) of `graph`, all or nothing.
+
+        Parameters
+        ----------
+        graph
+            A `Graph` (into the default graph) or a `Dataset` (its named graphs kept).
+        """
+        quads = list(self._quads(graph))
+        prefixes = {prefix: str(ns) for prefix, ns in graph.namespaces()}
+        self._write(lambda store: store.extend(quads), prefixes, replace=False)
+
+    def bulk_load(
+        self,
+        paths: Sequence[str | os.PathLike[str]],
+        *,
+        replace: bool = False,
+        progress: Progress | None = None,
+    ) -> int:
+        """Load RDF files with Oxigraph's own parsers, all or nothing.
+
+        Parameters
+        ----------
+        paths
+            Local files (Turtle, N-Triples, N-Quads, TriG, JSON-LD, RDF/XML by extension).
+        replace
+            Start from an empty store instead of adding to the current content.
+        progress
+            Called with the file, the bytes read and the file's size as loading goes.
+
+        Returns
+        -------
+        int
+            The number of quads in the store afterwards.
+
+        Raises
+        ------
+        LoadError
+            For the first file that cannot be loaded (with line and column where the
+            parser tells); the store is then unchanged.
+        """
+        files = [(Path(path), check_file(path)) for path in paths]  # all checked before any load
+        prefixes: dict[str, str] = {}
+        for file, fmt in files:
+            if fmt in {"turtle", "trig"}:
+                for prefix, namespace in _turtle_prefixes(file).items():
+                    prefixes.setdefault(prefix, namespace)
+
+        def fill(store: ox.Store) -> None:
+            for file, fmt in files:
+                self._load_file(store, file, fmt, progress)
+
+        self._write(fill, prefixes, replace=replace)
+        return len(self)
+
+    def _load_file(self, store: ox.Store, file: Path, fmt: str, progress: Progress | None) -> None:
+        total = file.stat().st_size
+        with file.open("rb", buffering=0) as raw:
+            if raw.read(len(_BOM)) != _BOM:  # editors on Windows add it; Oxigraph refuses it
+                raw.seek(0)
+            reader = io.BufferedReader(_Counting(raw, file, total, progress), 1 << 20)
+            try:
+                load = store.bulk_load if self.path is not None else store.load
+                rdf_format = getattr(self._ox.RdfFormat, _OX_FORMATS[fmt])
+                load(input=reader, format=rdf_format, base_iri=file.resolve().as_uri())
+            except SyntaxError as exc:
+                raise LoadError(file, _syntax_message(exc), exc.lineno, exc.offset) from None
+            except (OSError, ValueError) as exc:
+                raise LoadError(file, f"cannot load: {exc}") from None
+
+    def _write(self, fill: Callable[[ox.Store], None], prefixes: Mapping[str, str], *, replace: bool) -> None:
+        """Apply `fill` to the next generation and publish it; in memory, to the store itself."""
+        if self.path is None:
+            if replace:
+                self._handle = self._ox.Store()
+            fill(self._handle)  # extend and load are transactional in memory
+            merged = {} if replace else self.prefixes()
+            self._meta["prefixes"] = {**prefixes, **merged}
+            return
+        self.path.mkdir(parents=True, exist_ok=True)
+        with _locked(self.path / _LOCK):
+            meta = self._read_pointer()  # another process may have written since we opened
+            current = meta.get("current")
+            self._remove_generations(keep={current, meta.get("previous")})
+            name = self._next_generation()
+            folder = self.path / name
+            try:
+                if current and not replace:
+                    self._ox.Store.read_only(str(self.path / current)).backup(str(folder))
+                writer = self._ox.Store(str(folder))
+                fill(writer)
+                writer.flush()
+                triples = len(writer)
+                del writer  # closes the database before it is published
+                merged = {} if replace else dict(meta.get("prefixes", {}))
+                published = {
+                    "format": 1,
+                    "current": name,
+                    "previous": current,
+                    "triples": triples,
+                    "prefixes": dict(sorted({**prefixes, **merged}.items())),
+                }
+                write_atomic(self.path / MANIFEST, (json.dumps(published, indent=2) + "\n").encode("utf-8"))
+                _sync_folder(self.path)
+            except BaseException:
+                shutil.rmtree(folder, ignore_errors=True)
+                raise
+            self._open_current()
+            self._remove_generations(keep={name, current})
+
+    # -- the folder ------------------------------------------------------------------------
+
+    def _check_folder(self) -> None:
+        assert self.path is not None
+        where = display_path(self.path)
+        if self.path.exists() and not self.path.is_dir():
+            raise StoreError(f"{where}: is a file; an Oxigraph store is a folder")
+        if self.path.is_dir() and not (self.path / MANIFEST).exists():
+            strangers = sorted(
+                p.name for p in self.path.iterdir() if p.name != _LOCK and not _GENERATION.match(p.name)
+            )
+            if strangers:
+                raise StoreError(
+                    f"{where}: not a natokg Oxigraph store (no {MANIFEST}, and it holds "
+                    f"{strangers[0]!r}); choose a new or empty folder"
+                )
+
+    def _read_pointer(self) -> dict[str, Any]:
+        assert self.path is not None
+        pointer = self.path / MANIFEST
+        try:
+            meta = json.loads(pointer.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return {}
+        except (OSError, ValueError) as exc:
+            raise StoreError(f"{display_path(pointer)}: unreadable store pointer: {exc}") from None
+        current = meta.get("current") if isinstance(meta, dict) else None
+        if not isinstance(current, str) or not _GENERATION.match(current):
+            raise StoreError(f"{display_path(pointer)}: names no valid generation")
+        if not (self.path / current).is_dir():
+            raise StoreError(f"{display_path(pointer)}: its generation {current} is missing")
+        found: dict[str, Any] = meta
+        return found
+
+    def _open_current(self) -> None:
+        assert self.path is not None
+        self._meta = self._read_pointer()
+        current = self._meta.get("current")
+        if current:
+            try:
+                self._handle = self._ox.Store.read_only(str(self.path / current))
+            except OSError as exc:
+                raise StoreError(f"{display_path(self.path)}: cannot open the store: {exc}") from None
+        else:
+            self._handle = self._ox.Store()
+
+    def _next_generation(self) -> str:
+        assert self.path is not None
+        numbers = [int(m.group(1)) for p in self.path.iterdir() if (m := _GENERATION.match(p.name))]
+        return f"data-{max(numbers, default=0) + 1:06d}"
+
+    def _remove_generations(self, keep: set[Any]) -> None:
+        """Remove generations other than `keep`: half-built ones, and those no pointer names."""
+        assert self.path is not None
+        for folder in self.path.iterdir():
+            if _GENERATION.match(folder.name) and folder.name not in keep:
+                shutil.rmtree(folder, ignore_errors=True)
+
+    # -- terms -----------------------------------------------------------------------------
+
+    def _quads(self, graph: Graph) -> Iterator[ox.Quad]:
+        default = self._ox.DefaultGraph()
+        if isinstance(graph, Dataset):
+            for s, p, o, name in graph.quads((None, None, None, None)):
+                plain = name is None or name == DATASET_DEFAULT_GRAPH_ID
+                graph_name = default if name is None or plain else self._to_ox(name)
+                yield self._ox.Quad(self._to_ox(s), self._to_ox(p), self._to_ox(o), graph_name)
+        else:
+            for s, p, o in graph:
+                yield self._ox.Quad(self._to_ox(s), self._to_ox(p), self._to_ox(o), default)
+
+    def _to_ox(self, term: Node) -> Any:
+        if isinstance(term, URIRef):
+            return self._ox.NamedNode(str(term))
+        if isinstance(term, BNode):
+            return self._ox.BlankNode(str(term))
+        if isinstance(term, Literal):
+            if term.language:
+                return self._ox.Literal(str(term), language=term.language)
+            if term.datatype is not None:
+                return self._ox.Literal(str(term), datatype=self._ox.NamedNode(str(term.datatype)))
+            return self._ox.Literal(str(term))
+        raise TypeError(f"cannot store {term!r} in Oxigraph")
+
+
+class _Converter:
+    """Turns pyoxigraph terms into rdflib terms, each distinct term once per query."""
+
+    def __init__(self) -> None:
+        self._seen: dict[Any, Node | None] = {None: None}
+
+    def __call__(self, term: Any) -> Node | None:
+        try:
+            return self._seen[term]
+        except KeyError:
+            pass
+        value = _rdflib_term(term)
+        self._seen[term] = value
+        return value
+
+
+def _rdflib_term(term: Any) -> Node:
+    import pyoxigraph as ox
+
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        datatype = term.datatype.value
+        if datatype == _XSD_STRING:  # RDF 1.1: a literal without a datatype; rdflib keeps it plain
+            return Literal(term.value)
+        value = term.value
+        if datatype == _XSD_DECIMAL and "." not in value:  # Oxigraph writes 1.0 as 1; rdflib keeps 1.0
+            value += ".0"
+        return Literal(value, datatype=URIRef(datatype))
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    raise TypeError(f"natokg does not handle RDF-star terms: {term}")
+
+
+class _Rows(Result):
+    """A SELECT result built from converted rows, without a dict per row."""
+
+    def __init__(self, variables: list[Variable], rows: list[tuple[Node | None, ...]]) -> None:
+        super().__init__("SELECT")
+        self.vars = variables
+        self._rows = rows
+        self._labels = {str(v): i for i, v in enumerate(variables)}
+
+    @property
+    def bindings(self) -> MutableSequence[Mapping[Variable, Identifier]]:
+        """The rows as dicts (built on demand: iterating needs none)."""
+        variables = self.vars or []
+        return [
+            {v: term for v, term in zip(variables, row, strict=True) if isinstance(term, Identifier)}
+            for row in self._rows
+        ]
+
+    @bindings.setter
+    def bindings(self, rows: Iterable[Mapping[Variable, Identifier]]) -> None:
+        variables = self.vars or []
+        self._rows = [tuple(row.get(v) for v in variables) for row in rows]
+
+    def __iter__(self) -> Iterator[ResultRow]:
+        for row in self._rows:
+            result = tuple.__new__(ResultRow, row)
+            result.labels = self._labels
+            yield result
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def __bool__(self) -> bool:
+        return bool(self._rows)
+
+
+class _Counting(io.RawIOBase):
+    """A binary file that reports how much of it was read."""
+
+    def __init__(self, raw: IO[bytes], file: Path, total: int, progress: Progress | None) -> None:
+        self._raw, self._file, self._total, self._progress = raw, file, total, progress
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        count = self._raw.readinto(buffer) or 0  # type: ignore[attr-defined]
+        if self._progress is not None:
+            self._progress(self._file, self._raw.tell(), self._total)
+        return count
+
+
+def _turtle_prefixes(file: Path) -> dict[str, str]:
+    """Return the ``@prefix`` / ``PREFIX`` declarations of a Turtle or TriG file."""
+    found: dict[str, str] = {}
+    with file.open(encoding="utf-8", errors="replace") as text:
+        for line in text:
+            if "refix" in line[:16] or "REFIX" in line[:16]:
+                match = _PREFIX_LINE.match(line)
+                if match:
+                    found.setdefault(match.group(1) or "", match.group(2))
+    return found
+
+
+def _syntax_message(exc: SyntaxError) -> str:
+    message = str(exc.msg or exc)
+    return re.sub(r"^Parser error at line \d+ (between columns \d+ and \d+|column \d+): ", "", message)
+
+
+@contextlib.contextmanager
+def _locked(lock: Path) -> Iterator[None]:
+    """Hold an exclusive lock on `lock` (one writer per store), or fail at once."""
+    with lock.open("a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise StoreError(f"{display_path(lock.parent)}: another process is writing this store") from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _sync_folder(folder: Path) -> None:
+    """Flush a folder's entries (the rename of the pointer) to disk."""
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
