@@ -78,7 +78,8 @@ class OxigraphStore:
     Raises
     ------
     StoreError
-        If `path` is a file, or a folder that is neither empty nor a natokg store.
+        If `path` is a file, or a folder that is neither empty nor a natokg store, or
+        pyoxigraph is not installed.
 
     Examples
     --------
@@ -92,7 +93,12 @@ class OxigraphStore:
     """
 
     def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
-        import pyoxigraph
+        try:
+            import pyoxigraph
+        except ModuleNotFoundError:
+            raise StoreError(
+                "the Oxigraph store needs pyoxigraph, which is not installed: pip install 'natokg[oxigraph]'"
+            ) from None
 
         self._ox = pyoxigraph
         self.path = None if path is None else Path(path)
@@ -268,8 +274,8 @@ class OxigraphStore:
         with _locked(self.path / _LOCK):
             meta = self._read_pointer()  # another process may have written since we opened
             current = meta.get("current")
+            name = self._next_generation()  # numbers are never reused, not even a killed write's
             self._remove_generations(keep={current, meta.get("previous")})
-            name = self._next_generation()
             folder = self.path / name
             try:
                 if current and not replace:
@@ -320,7 +326,7 @@ class OxigraphStore:
         except FileNotFoundError:
             return {}
         except (OSError, ValueError) as exc:
-            raise StoreError(f"{display_path(pointer)}: unreadable store pointer: {exc}") from None
+            raise StoreError(f"{display_path(pointer)}: unreadable store manifest: {exc}") from None
         current = meta.get("current") if isinstance(meta, dict) else None
         if not isinstance(current, str) or not _GENERATION.match(current):
             raise StoreError(f"{display_path(pointer)}: names no valid generation")
@@ -367,17 +373,20 @@ class OxigraphStore:
                 yield self._ox.Quad(self._to_ox(s), self._to_ox(p), self._to_ox(o), default)
 
     def _to_ox(self, term: Node) -> Any:
-        if isinstance(term, URIRef):
-            return self._ox.NamedNode(str(term))
-        if isinstance(term, BNode):
-            return self._ox.BlankNode(str(term))
-        if isinstance(term, Literal):
-            if term.language:
-                return self._ox.Literal(str(term), language=term.language)
-            if term.datatype is not None:
-                return self._ox.Literal(str(term), datatype=self._ox.NamedNode(str(term.datatype)))
-            return self._ox.Literal(str(term))
-        raise TypeError(f"cannot store {term!r} in Oxigraph")
+        try:
+            if isinstance(term, URIRef):
+                return self._ox.NamedNode(str(term))
+            if isinstance(term, BNode):
+                return self._ox.BlankNode(str(term))
+            if isinstance(term, Literal):
+                if term.language:
+                    return self._ox.Literal(str(term), language=term.language)
+                if term.datatype is not None:
+                    return self._ox.Literal(str(term), datatype=self._ox.NamedNode(str(term.datatype)))
+                return self._ox.Literal(str(term))
+        except ValueError as exc:  # pyoxigraph checks IRIs, language tags and blank node ids
+            raise StoreError(f"cannot store {str(term)!r} in Oxigraph: {exc}") from None
+        raise StoreError(f"cannot store {term!r} in Oxigraph")
 
 
 class _Converter:

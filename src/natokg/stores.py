@@ -114,13 +114,8 @@ def open_store(spec: str) -> Store:
     if parsed.kind == "memory":
         return MemoryStore()
     if parsed.kind == "oxigraph":
-        try:
-            from natokg.store_oxigraph import OxigraphStore
-        except ModuleNotFoundError as exc:
-            raise StoreError(
-                f"{spec}: the Oxigraph store needs pyoxigraph ({exc}); install it with "
-                "pip install 'natokg[oxigraph]'"
-            ) from None
+        from natokg.store_oxigraph import OxigraphStore
+
         return OxigraphStore(parsed.path)
     try:  # by name: the SPARQL store lives in its own module, written beside this one
         module = importlib.import_module("natokg.store_sparql")
