@@ -27,7 +27,7 @@ import multiprocessing
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from os import PathLike
 from pathlib import Path
 from typing import Any, NoReturn
@@ -642,6 +642,7 @@ def check_sparql(text: str) -> None:
     _check(text, line_offset=0)
 
 
+@lru_cache(maxsize=256)  # a query that passed passes again: repeated queries skip rdflib's parser
 def _check(text: str, *, line_offset: int) -> None:
     if not text.strip():
         raise QueryError("the query is empty")
@@ -873,16 +874,11 @@ def _lazy_resolver(store: Store) -> Any:
 
 
 def _resolver(store: Store) -> Resolver:
-    labels = [
-        (row[0], str(row[1]))
-        for row in _rows(
-            store,
-            f"SELECT ?e ?label WHERE {{ VALUES ?p {{ <{RDFS.label}> <{SKOS.prefLabel}> <{SKOS.altLabel}> }}"
-            " ?e ?p ?label FILTER(isIRI(?e)) }",
-            {},
-        )
-        if isinstance(row[0], URIRef)
-    ]
+    properties = f"<{RDFS.label}> <{SKOS.prefLabel}> <{SKOS.altLabel}>"
+    every_label = f"SELECT ?e ?label WHERE {{ VALUES ?p {{ {properties} }} ?e ?p ?label FILTER(isIRI(?e)) }}"
+
+    def labels() -> list[tuple[URIRef, str]]:
+        return [(row[0], str(row[1])) for row in _rows(store, every_label, {}) if isinstance(row[0], URIRef)]
 
     def is_instance(entity: URIRef, cls: URIRef) -> bool:
         return _ask(
