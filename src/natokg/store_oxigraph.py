@@ -34,6 +34,7 @@ from rdflib.namespace import XSD, NamespaceManager
 from rdflib.query import Result, ResultRow
 from rdflib.term import Identifier, Node, Variable
 
+from natokg._gc import paused
 from natokg.export import write_atomic
 from natokg.load import LoadError, check_file, display_path
 from natokg.store import StoreError, bind_values, refuse_remote_text
@@ -152,7 +153,8 @@ class OxigraphStore:
             result.graph = graph
             return result
         variables = [Variable(v.value) for v in answer.variables]
-        return _Rows(variables, [tuple(map(convert, solution)) for solution in answer])
+        with paused():  # a large answer is millions of new objects and no cycles
+            return _Rows(variables, [tuple(map(convert, solution)) for solution in answer])
 
     def __len__(self) -> int:
         if self.path is not None:

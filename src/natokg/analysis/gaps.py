@@ -23,6 +23,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from natokg._gc import paused
 from natokg.analysis._index import Index, SourceRef, source_refs
 from natokg.analysis.config import Config, default_config
 from natokg.analysis.project import KG, partners
@@ -790,6 +791,7 @@ def explain_gap(
     )
 
 
+@paused()  # no cyclic collection while it builds millions of objects (natokg._gc)
 def technology_gaps(
     G: KG,
     config: Config | None = None,

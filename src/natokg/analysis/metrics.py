@@ -23,6 +23,7 @@ from typing import Any
 
 import networkx as nx
 
+from natokg._gc import paused
 from natokg.analysis._index import Index
 from natokg.analysis._sparse import adjacency, dependencies, searches
 from natokg.analysis.config import Config, default_config
@@ -81,17 +82,20 @@ def tie_graph(G: KG, config: Config | None = None) -> nx.Graph[str]:
         if data.get("kind") in _TIE_KINDS:
             T.add_node(node, **data)
 
+    # Claims and kinds are gathered in sets and sorted once: a hub tie has thousands of claims.
+    gathered: dict[tuple[str, str], tuple[set[str], set[str]]] = {}
+
     def tie(u: str, v: str, kind: str, claim: str | None) -> None:
         if u == v or u not in T or v not in T:
             return
         a, b = sorted((u, v))
         if not T.has_edge(a, b):
             T.add_edge(a, b, claims=[], kinds=[])
-        data = T.edges[a, b]
-        if claim is not None and claim not in data["claims"]:
-            data["claims"] = sorted([*data["claims"], claim])
-        if kind not in data["kinds"]:
-            data["kinds"] = sorted([*data["kinds"], kind])
+            gathered[a, b] = (set(), set())
+        claims, kinds = gathered[a, b]
+        if claim is not None:
+            claims.add(claim)
+        kinds.add(kind)
 
     for u, v, data in sorted(G.edges(data=True), key=lambda e: (e[0], e[1], str(e[2].get("kind")))):
         if data.get("kind") in _STRUCTURE:
@@ -116,6 +120,9 @@ def tie_graph(G: KG, config: Config | None = None) -> nx.Graph[str]:
             else:
                 for u, v in combinations(participants, 2):
                     tie(u, v, "activity", claim)
+    for (a, b), (claims, kinds) in gathered.items():
+        T.edges[a, b]["claims"] = sorted(claims)
+        T.edges[a, b]["kinds"] = sorted(kinds)
     return T
 
 
@@ -515,6 +522,7 @@ def _finite(value: float | None) -> float | None:
     return None if value is None or math.isnan(value) else float(value)
 
 
+@paused()  # no cyclic collection while it builds millions of objects (natokg._gc)
 def brokerage(G: KG, config: Config | None = None, *, top: int | None = None) -> Brokerage:
     """Rank the organisations and programmes that bridge NATO and the partners.
 
