@@ -145,7 +145,7 @@ class OxigraphStore:
             result = Result("ASK")
             result.askAnswer = bool(answer)
             return result
-        convert = _Converter()
+        convert = _converter()
         if isinstance(answer, self._ox.QueryTriples):
             result = Result("CONSTRUCT")
             graph = Graph()
@@ -170,7 +170,7 @@ class OxigraphStore:
         """
         copy = Dataset(default_union=True)
         copy.namespace_manager = NamespaceManager(copy, bind_namespaces="core")
-        convert = _Converter()
+        convert = _converter()
         graphs: dict[Any, Graph] = {}
 
         def target(name: Any) -> Graph:
@@ -391,20 +391,21 @@ class OxigraphStore:
         raise StoreError(f"cannot store {term!r} in Oxigraph")
 
 
-class _Converter:
-    """Turns pyoxigraph terms into rdflib terms, each distinct term once per query."""
+def _converter() -> Callable[[Any], Node | None]:
+    """Return a function that turns pyoxigraph terms into rdflib terms, each distinct term once."""
+    seen: dict[Any, Node | None] = {None: None}
+    get = seen.get
 
-    def __init__(self) -> None:
-        self._seen: dict[Any, Node | None] = {None: None}
+    def convert(term: Any) -> Node | None:
+        value = get(term, _MISSING)
+        if value is _MISSING:
+            value = seen[term] = _rdflib_term(term)
+        return value  # type: ignore[return-value]
 
-    def __call__(self, term: Any) -> Node | None:
-        try:
-            return self._seen[term]
-        except KeyError:
-            pass
-        value = _rdflib_term(term)
-        self._seen[term] = value
-        return value
+    return convert
+
+
+_MISSING = object()
 
 
 def _rdflib_term(term: Any) -> Node:

@@ -390,10 +390,12 @@ def _build(rows: Rows) -> KG:
         for cls in classes & _CLAIM_CLASS_SET:
             kinds[node] = max(kinds.get(node, ""), cls)  # a claim of two kinds: the same one every time
     statements: dict[str, dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
+    short: dict[Any, str] = {}  # a few properties, hundreds of thousands of rows
     for claim, prop, value in rows["claims"]:
         key = str(claim)
         if key in kinds:
-            statements[key][local_name(str(prop))].append(_value(value))
+            name = short.get(prop) or short.setdefault(prop, local_name(str(prop)))
+            statements[key][name].append(_value(value))
     for claim in kinds:
         labels = names.get(claim, {}).get(_RDFS_LABEL, [])
         if labels:
