@@ -295,3 +295,35 @@ def test_progress_is_reported(tmp_path: Path) -> None:
     OxigraphStore(tmp_path / "s").bulk_load([path], progress=lambda *args: seen.append(args))
     assert seen
     assert seen[-1] == (path, path.stat().st_size, path.stat().st_size)
+
+
+def test_queries_reuse_one_worker_per_snapshot(tmp_path: Path) -> None:
+    """Answers queries with time limits from one long-lived worker, and a new one after a write."""
+    import multiprocessing
+
+    from natokg._workers import stop_all
+
+    stop_all()
+    store = OxigraphStore(tmp_path / "s")
+    store.add_graph(small_graph())
+    assert len(natokg.sparql(store, "SELECT * WHERE { ?s ?p ?o }")) == 2
+    first = {p.pid for p in multiprocessing.active_children()}
+    assert len(natokg.sparql(store, "SELECT * WHERE { ?s ?p ?o }")) == 2
+    assert {p.pid for p in multiprocessing.active_children()} == first
+    assert len(first) == 1
+    store.add_graph(Graph().add((C, C, C)))
+    assert len(natokg.sparql(store, "SELECT * WHERE { ?s ?p ?o }")) == 3  # not the old snapshot's answer
+    stop_all()
+    assert multiprocessing.active_children() == []
+
+
+def test_concurrent_queries_all_get_answers(shipped: OxigraphStore) -> None:
+    """Answers queries from several threads at once, the busy worker's share by one-off children."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    expected = natokg.run_query(shipped, "partner-frameworks", partner="ROK").rows
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(
+            pool.map(lambda _: natokg.run_query(shipped, "partner-frameworks", partner="ROK"), range(8))
+        )
+    assert all(result.rows == expected for result in results)

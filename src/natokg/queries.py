@@ -41,6 +41,7 @@ from rdflib.query import Result
 from rdflib.term import Identifier, Node
 
 from natokg import resources
+from natokg._workers import worker_for
 from natokg.load import load_graph
 from natokg.params import (
     PARAM_TYPES,
@@ -953,7 +954,24 @@ def _start_method() -> str:
 
 
 def _in_worker(store: Store, text: str, bindings: Mapping[str, Identifier], timeout: float) -> Outcome:
-    """Run the query in a child process; kill it when `timeout` seconds pass."""
+    """Run the query in a child process; kill it when `timeout` seconds pass.
+
+    A store with an immutable snapshot (Oxigraph) reuses one long-lived child
+    (`natokg._workers`); any other store forks a child for the query.
+    """
+    stopped = QueryTimeoutError(
+        f"the query was stopped after {timeout:g} s (the time limit); "
+        "narrow it, or raise the limit with --timeout"
+    )
+    worker = worker_for(store, _evaluate)
+    if worker is not None:
+        try:
+            answer = worker.run(text, bindings, timeout)
+        finally:
+            worker.busy.release()
+        if answer is None:
+            raise stopped
+        return answer
     method = _start_method()
     context: Any = multiprocessing.get_context(method)
     reader, writer = context.Pipe(duplex=False)
@@ -970,10 +988,7 @@ def _in_worker(store: Store, text: str, bindings: Mapping[str, Identifier], time
     writer.close()
     try:
         if not reader.poll(timeout):
-            raise QueryTimeoutError(
-                f"the query was stopped after {timeout:g} s (the time limit); "
-                "narrow it, or raise the limit with --timeout"
-            )
+            raise stopped
         try:
             outcome: Outcome = reader.recv()
         except EOFError:

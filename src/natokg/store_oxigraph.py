@@ -113,6 +113,15 @@ class OxigraphStore:
         return f"OxigraphStore({str(self.path) if self.path else ''!r})"
 
     @property
+    def snapshot(self) -> tuple[str, str] | None:
+        """The published generation this store reads, which never changes (None in memory).
+
+        The query layer keeps one long-lived worker process per snapshot (`natokg._workers`).
+        """
+        current = self._meta.get("current")
+        return None if self.path is None or not current else (str(self.path.resolve()), str(current))
+
+    @property
     def exists(self) -> bool:
         """Whether the store has been written at least once (always True in memory)."""
         return self.path is None or bool(self._meta.get("current"))
