@@ -48,7 +48,13 @@ class StoreError(ValueError):
 
 @runtime_checkable
 class Store(Protocol):
-    """A triple store that natokg can load into and query."""
+    """A triple store that natokg can load into and query.
+
+    Two optional attributes tune how natokg uses a store: ``exists`` (False for a store
+    never written, so that commands reading it can say so) and ``snapshot`` (a hashable
+    name for content that never changes, so that queries reuse one worker process; see
+    `natokg._workers`).
+    """
 
     def add_graph(self, graph: Graph) -> None:
         """Add every triple (or quad, for a `Dataset`) of `graph`, all or nothing."""
@@ -285,38 +291,74 @@ def bind_values(sparql: str, bindings: Mapping[str, Identifier]) -> str:
             raise ValueError(f"?{name}: only an IRI or a literal can be bound, got {term!r}")
     variables = " ".join(f"?{name}" for name in names)
     values = " ".join(bindings[name].n3() for name in names)
-    at = _where_group(sparql)
-    return f"{sparql[:at]} VALUES ({variables}) {{ ({values}) }}\n{sparql[at:]}"
+    block = f" VALUES ({variables}) {{ ({values}) }}\n"
+    where, at, short = _where_group(sparql)
+    if short:  # CONSTRUCT WHERE { T } takes triples only: write it as CONSTRUCT { T } WHERE { ... T }
+        end = _closing(sparql, at)
+        template = sparql[at:end]
+        return f"{sparql[:where]}{{{template}}} {sparql[where:at]}{block}{sparql[at:]}"
+    return f"{sparql[:at]}{block}{sparql[at:]}"
 
 
-def _where_group(sparql: str) -> int:
-    """Return the index just after the ``{`` that opens the query's outer ``WHERE`` group.
+def _where_group(sparql: str) -> tuple[int, int, bool]:
+    """Find the ``{`` that opens the query's outer ``WHERE`` group.
 
     That is the ``{`` after the keyword WHERE at the top level, or else (SELECT, ASK and
     DESCRIBE may leave WHERE out) the first ``{`` at the top level.
+
+    Returns
+    -------
+    tuple
+        Where the keyword WHERE starts (or the group, without it), the index just after
+        the ``{``, and whether the query is the short form ``CONSTRUCT WHERE { ... }``.
     """
-    depth, index, first, after_where = 0, 0, -1, False
+    depth, index, first, where, previous, after_construct = 0, 0, -1, -1, "", False
     while index < len(sparql):
         token = _TOKEN.match(sparql, index)
         if token is not None:
-            after_where = depth == 0 and token.group().upper() == "WHERE"
+            word = token.group().upper()
+            if depth == 0 and word == "WHERE":
+                where, after_construct = token.start(), previous == "CONSTRUCT"
+            elif not word.startswith("#"):
+                where = -1
+            if not word.startswith("#"):
+                previous = word
             index = token.end()
             continue
         char = sparql[index]
         if char == "{":
-            if depth == 0 and after_where:
-                return index + 1
+            if depth == 0 and where >= 0:
+                return where, index + 1, after_construct
             if depth == 0 and first < 0:
                 first = index + 1
             depth += 1
         elif char == "}":
             depth -= 1
         if not char.isspace():
-            after_where = False
+            where = -1
+            previous = char
         index += 1
     if first < 0 or _is_construct(sparql):
         raise ValueError("the query has no WHERE group to bind values in")
-    return first
+    return first - 1, first, False
+
+
+def _closing(sparql: str, start: int) -> int:
+    """Return the index of the ``}`` that closes the group opened just before `start`."""
+    depth, index = 1, start
+    while index < len(sparql):
+        token = _TOKEN.match(sparql, index)
+        if token is not None:
+            index = token.end()
+            continue
+        if sparql[index] == "{":
+            depth += 1
+        elif sparql[index] == "}":
+            depth -= 1
+            if depth == 0:
+                return index
+        index += 1
+    raise ValueError("the query's WHERE group is not closed")
 
 
 def _is_construct(sparql: str) -> bool:

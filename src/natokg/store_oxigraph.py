@@ -136,7 +136,8 @@ class OxigraphStore:
         sparql
             A SPARQL 1.1 query (SELECT, ASK, CONSTRUCT or DESCRIBE).
         init_bindings
-            Values for variables, bound as RDF terms (substituted, never pasted as text).
+            Values for variables, bound as RDF terms: a VALUES block that rdflib writes
+            (`natokg.store.bind_values`), never text pasted into the query.
 
         Returns
         -------
