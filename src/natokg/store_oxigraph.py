@@ -1,12 +1,12 @@
 """The Oxigraph store: persistent, fast on large graphs, through pyoxigraph.
 
 A store at ``PATH`` is a folder of *generations*, each a complete Oxigraph (RocksDB)
-database, and a small pointer file, ``natokg-store.json``, naming the current one. A
+database, and a small manifest, ``natokg-store.json``, naming the current one. A
 published generation is never written again. Every write (`OxigraphStore.add_graph`,
 `OxigraphStore.bulk_load`) builds the next generation beside it, from a cheap copy of the
 current one (hard links: RocksDB's files are immutable), and publishes it by replacing the
-pointer file atomically (write, fsync, rename). A write that fails, or a process killed in
-the middle of one, leaves the pointer, and so the content, as it was; the half-built
+manifest atomically (write, fsync, rename). A write that fails, or a process killed in
+the middle of one, leaves the manifest, and so the content, as it was; the half-built
 generation is removed by the next write. Readers open the current generation read-only, so
 they never see a write in progress.
 
@@ -17,24 +17,32 @@ apart. pyoxigraph is imported when a store is opened, never before.
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
 import io
 import json
 import os
 import re
 import shutil
-from collections.abc import Callable, Iterable, Iterator, Mapping, MutableSequence, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any
 
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
-from rdflib.namespace import XSD, NamespaceManager
-from rdflib.query import Result, ResultRow
+from rdflib.namespace import NamespaceManager
+from rdflib.query import Result
 from rdflib.term import Identifier, Node, Variable
 
 from natokg._gc import paused
+from natokg._oxigraph_io import (
+    Counting,
+    Progress,
+    Rows,
+    converter,
+    locked,
+    sync_folder,
+    syntax_message,
+    turtle_prefixes,
+)
 from natokg.export import write_atomic
 from natokg.load import LoadError, check_file, display_path
 from natokg.store import StoreError, bind_values, refuse_remote_text
@@ -48,10 +56,7 @@ __all__ = ["MANIFEST", "OxigraphStore", "Progress"]
 MANIFEST = "natokg-store.json"
 _LOCK = ".natokg-lock"
 _GENERATION = re.compile(r"^data-(\d{6,})$")
-_XSD_STRING = str(XSD.string)
-_XSD_DECIMAL = str(XSD.decimal)
 _BOM = b"\xef\xbb\xbf"
-_PREFIX_LINE = re.compile(r"^\s*(?:@prefix|PREFIX)\s+([A-Za-z][\w.-]*)?:\s*<([^<>\s]*)>", re.MULTILINE)
 _OX_FORMATS = {
     "turtle": "TURTLE",
     "nt": "N_TRIPLES",
@@ -60,9 +65,6 @@ _OX_FORMATS = {
     "json-ld": "JSON_LD",
     "xml": "RDF_XML",
 }
-
-#: ``progress(file, bytes_done, bytes_total)``, called while a file loads.
-Progress = Callable[[Path, int, int], None]
 
 
 class OxigraphStore:
@@ -155,7 +157,7 @@ class OxigraphStore:
             result = Result("ASK")
             result.askAnswer = bool(answer)
             return result
-        convert = _converter()
+        convert = converter()
         if isinstance(answer, self._ox.QueryTriples):
             result = Result("CONSTRUCT")
             graph = Graph()
@@ -164,7 +166,7 @@ class OxigraphStore:
             return result
         variables = [Variable(v.value) for v in answer.variables]
         with paused():  # a large answer is millions of new objects and no cycles
-            return _Rows(variables, [tuple(map(convert, solution)) for solution in answer])
+            return Rows(variables, [tuple(map(convert, solution)) for solution in answer])
 
     def __len__(self) -> int:
         if self.path is not None:
@@ -180,7 +182,7 @@ class OxigraphStore:
         """
         copy = Dataset(default_union=True)
         copy.namespace_manager = NamespaceManager(copy, bind_namespaces="core")
-        convert = _converter()
+        convert = converter()
         graphs: dict[Any, Graph] = {}
 
         def target(name: Any) -> Graph:
@@ -248,7 +250,7 @@ class OxigraphStore:
         prefixes: dict[str, str] = {}
         for file, fmt in files:
             if fmt in {"turtle", "trig"}:
-                for prefix, namespace in _turtle_prefixes(file).items():
+                for prefix, namespace in turtle_prefixes(file).items():
                     prefixes.setdefault(prefix, namespace)
 
         def fill(store: ox.Store) -> None:
@@ -263,13 +265,13 @@ class OxigraphStore:
         with file.open("rb", buffering=0) as raw:
             if raw.read(len(_BOM)) != _BOM:  # editors on Windows add it; Oxigraph refuses it
                 raw.seek(0)
-            reader = io.BufferedReader(_Counting(raw, file, total, progress), 1 << 20)
+            reader = io.BufferedReader(Counting(raw, file, total, progress), 1 << 20)
             try:
                 load = store.bulk_load if self.path is not None else store.load
                 rdf_format = getattr(self._ox.RdfFormat, _OX_FORMATS[fmt])
                 load(input=reader, format=rdf_format, base_iri=file.resolve().as_uri())
             except SyntaxError as exc:
-                raise LoadError(file, _syntax_message(exc), exc.lineno, exc.offset) from None
+                raise LoadError(file, syntax_message(exc), exc.lineno, exc.offset) from None
             except (OSError, ValueError) as exc:
                 raise LoadError(file, f"cannot load: {exc}") from None
 
@@ -283,8 +285,8 @@ class OxigraphStore:
             self._meta["prefixes"] = {**prefixes, **merged}
             return
         self.path.mkdir(parents=True, exist_ok=True)
-        with _locked(self.path / _LOCK):
-            meta = self._read_pointer()  # another process may have written since we opened
+        with locked(self.path / _LOCK):
+            meta = self._read_manifest()  # another process may have written since we opened
             current = meta.get("current")
             name = self._next_generation()  # numbers are never reused, not even a killed write's
             self._remove_generations(keep={current, meta.get("previous")})
@@ -306,7 +308,7 @@ class OxigraphStore:
                     "prefixes": dict(sorted({**prefixes, **merged}.items())),
                 }
                 write_atomic(self.path / MANIFEST, (json.dumps(published, indent=2) + "\n").encode("utf-8"))
-                _sync_folder(self.path)
+                sync_folder(self.path)
             except BaseException:
                 shutil.rmtree(folder, ignore_errors=True)
                 raise
@@ -330,26 +332,26 @@ class OxigraphStore:
                     f"{strangers[0]!r}); choose a new or empty folder"
                 )
 
-    def _read_pointer(self) -> dict[str, Any]:
+    def _read_manifest(self) -> dict[str, Any]:
         assert self.path is not None
-        pointer = self.path / MANIFEST
+        manifest = self.path / MANIFEST
         try:
-            meta = json.loads(pointer.read_text(encoding="utf-8"))
+            meta = json.loads(manifest.read_text(encoding="utf-8"))
         except FileNotFoundError:
             return {}
         except (OSError, ValueError) as exc:
-            raise StoreError(f"{display_path(pointer)}: unreadable store manifest: {exc}") from None
+            raise StoreError(f"{display_path(manifest)}: unreadable store manifest: {exc}") from None
         current = meta.get("current") if isinstance(meta, dict) else None
         if not isinstance(current, str) or not _GENERATION.match(current):
-            raise StoreError(f"{display_path(pointer)}: names no valid generation")
+            raise StoreError(f"{display_path(manifest)}: names no valid generation")
         if not (self.path / current).is_dir():
-            raise StoreError(f"{display_path(pointer)}: its generation {current} is missing")
+            raise StoreError(f"{display_path(manifest)}: its generation {current} is missing")
         found: dict[str, Any] = meta
         return found
 
     def _open_current(self) -> None:
         assert self.path is not None
-        self._meta = self._read_pointer()
+        self._meta = self._read_manifest()
         current = self._meta.get("current")
         if current:
             try:
@@ -365,7 +367,7 @@ class OxigraphStore:
         return f"data-{max(numbers, default=0) + 1:06d}"
 
     def _remove_generations(self, keep: set[Any]) -> None:
-        """Remove generations other than `keep`: half-built ones, and those no pointer names."""
+        """Remove generations other than `keep`: half-built ones, and those no manifest names."""
         assert self.path is not None
         for folder in self.path.iterdir():
             if _GENERATION.match(folder.name) and folder.name not in keep:
@@ -399,132 +401,3 @@ class OxigraphStore:
         except ValueError as exc:  # pyoxigraph checks IRIs, language tags and blank node ids
             raise StoreError(f"cannot store {str(term)!r} in Oxigraph: {exc}") from None
         raise StoreError(f"cannot store {term!r} in Oxigraph")
-
-
-def _converter() -> Callable[[Any], Node | None]:
-    """Return a function that turns pyoxigraph terms into rdflib terms, each distinct term once."""
-    seen: dict[Any, Node | None] = {None: None}
-    get = seen.get
-
-    def convert(term: Any) -> Node | None:
-        value = get(term, _MISSING)
-        if value is _MISSING:
-            value = seen[term] = _rdflib_term(term)
-        return value  # type: ignore[return-value]
-
-    return convert
-
-
-_MISSING = object()
-
-
-def _rdflib_term(term: Any) -> Node:
-    import pyoxigraph as ox
-
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        datatype = term.datatype.value
-        if datatype == _XSD_STRING:  # RDF 1.1: a literal without a datatype; rdflib keeps it plain
-            return Literal(term.value)
-        value = term.value
-        if datatype == _XSD_DECIMAL and "." not in value:  # Oxigraph writes 1.0 as 1; rdflib keeps 1.0
-            value += ".0"
-        return Literal(value, datatype=URIRef(datatype))
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    raise TypeError(f"natokg does not handle RDF-star terms: {term}")
-
-
-class _Rows(Result):
-    """A SELECT result built from converted rows, without a dict per row."""
-
-    def __init__(self, variables: list[Variable], rows: list[tuple[Node | None, ...]]) -> None:
-        super().__init__("SELECT")
-        self.vars = variables
-        self._rows = rows
-        self._labels = {str(v): i for i, v in enumerate(variables)}
-
-    @property
-    def bindings(self) -> MutableSequence[Mapping[Variable, Identifier]]:
-        """The rows as dicts (built on demand: iterating needs none)."""
-        variables = self.vars or []
-        return [
-            {v: term for v, term in zip(variables, row, strict=True) if isinstance(term, Identifier)}
-            for row in self._rows
-        ]
-
-    @bindings.setter
-    def bindings(self, rows: Iterable[Mapping[Variable, Identifier]]) -> None:
-        variables = self.vars or []
-        self._rows = [tuple(row.get(v) for v in variables) for row in rows]
-
-    def __iter__(self) -> Iterator[ResultRow]:
-        for row in self._rows:
-            result = tuple.__new__(ResultRow, row)
-            result.labels = self._labels
-            yield result
-
-    def __len__(self) -> int:
-        return len(self._rows)
-
-    def __bool__(self) -> bool:
-        return bool(self._rows)
-
-
-class _Counting(io.RawIOBase):
-    """A binary file that reports how much of it was read."""
-
-    def __init__(self, raw: IO[bytes], file: Path, total: int, progress: Progress | None) -> None:
-        self._raw, self._file, self._total, self._progress = raw, file, total, progress
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: Any) -> int:
-        count = self._raw.readinto(buffer) or 0  # type: ignore[attr-defined]
-        if self._progress is not None:
-            self._progress(self._file, self._raw.tell(), self._total)
-        return count
-
-
-def _turtle_prefixes(file: Path) -> dict[str, str]:
-    """Return the ``@prefix`` / ``PREFIX`` declarations of a Turtle or TriG file."""
-    found: dict[str, str] = {}
-    with file.open(encoding="utf-8", errors="replace") as text:
-        for line in text:
-            if "refix" in line[:16] or "REFIX" in line[:16]:
-                match = _PREFIX_LINE.match(line)
-                if match:
-                    found.setdefault(match.group(1) or "", match.group(2))
-    return found
-
-
-def _syntax_message(exc: SyntaxError) -> str:
-    message = str(exc.msg or exc)
-    return re.sub(r"^Parser error at line \d+ (between columns \d+ and \d+|column \d+): ", "", message)
-
-
-@contextlib.contextmanager
-def _locked(lock: Path) -> Iterator[None]:
-    """Hold an exclusive lock on `lock` (one writer per store), or fail at once."""
-    with lock.open("a") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise StoreError(f"{display_path(lock.parent)}: another process is writing this store") from None
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-def _sync_folder(folder: Path) -> None:
-    """Flush a folder's entries (the rename of the pointer) to disk."""
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
