@@ -13,7 +13,9 @@ from natokg.analysis.metrics import (
     betweenness,
     brokerage,
     communities,
+    partner_dependencies,
     partner_dependency,
+    sampled_betweenness,
     sole_bridges,
     tie_graph,
 )
@@ -49,6 +51,28 @@ def test_betweenness_is_sampled_above_the_limit_and_stays_the_same() -> None:
     first = betweenness(T, sampled)
     assert first == betweenness(T, sampled)
     assert first != betweenness(T)  # the exact values differ from the estimate
+
+
+def test_sampling_every_node_gives_the_exact_betweenness() -> None:
+    """Returns networkx's exact betweenness when every node is a sampled source."""
+    T = nx.relabel_nodes(nx.gnm_random_graph(120, 300, seed=3), str)
+    T.add_edge("x", "y")  # a second component
+    exact = nx.betweenness_centrality(T, normalized=True)
+    ours = sampled_betweenness(T, T.number_of_nodes(), seed=7, batch=16)
+    assert set(ours) == set(exact)
+    assert max(abs(ours[v] - exact[v]) for v in T) < 1e-12
+
+
+def test_batched_dependencies_match_one_search_per_partner() -> None:
+    """Returns, for many partners at once, the shares one search per partner finds."""
+    T = nx.relabel_nodes(nx.gnm_random_graph(150, 260, seed=4), lambda i: f"n{i:03d}")
+    sources = [f"n{i:03d}" for i in range(0, 150, 7)] + ["missing"]
+    targets = [f"n{i:03d}" for i in range(3, 150, 11)]
+    batched = partner_dependencies(T, sources, targets, batch=5)
+    for source in sources:
+        one = partner_dependency(T, source, targets)
+        assert list(batched[source]) == list(one)
+        assert all(abs(batched[source][node] - share) < 1e-12 for node, share in one.items())
 
 
 def test_dependency_splits_between_parallel_routes() -> None:

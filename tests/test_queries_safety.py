@@ -9,6 +9,7 @@ import pytest
 
 import natokg
 from natokg import queries
+from natokg._workers import stop_all
 from natokg.queries import MAX_NESTING
 
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
@@ -92,6 +93,7 @@ def test_nesting_up_to_the_limit_runs(store: natokg.Store) -> None:
 
 def test_runaway_query_is_stopped_and_the_process_stays_usable(store: natokg.Store) -> None:
     """Stops a query at its time limit, kills its worker, and answers the next query normally."""
+    stop_all()  # the long-lived workers of Oxigraph stores that other tests opened
     started = time.monotonic()
     with pytest.raises(natokg.QueryTimeoutError, match="stopped after 1 s"):
         natokg.sparql(store, RUNAWAY, timeout=1.0)

@@ -5,10 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
-from natokg.store import MemoryStore, RemoteAccessError, Store, union_graph
+from natokg.store import (
+    MemoryStore,
+    RemoteAccessError,
+    Store,
+    bind_values,
+    refuse_remote_text,
+    union_graph,
+)
 
 A, B, C, D = (URIRef(f"urn:{x}") for x in "abcd")
 
@@ -108,3 +115,62 @@ def test_prefixes_follow_the_data() -> None:
     store = MemoryStore()
     store.add_graph(graph)
     assert ("nkgid", URIRef("https://w3id.org/natokg/id/")) in set(union_graph(store).namespaces())
+
+
+@pytest.mark.parametrize(
+    "sparql",
+    [
+        "SELECT ?o WHERE { ?s ?p ?o }",
+        "SELECT ?o { ?s ?p ?o }",
+        "PREFIX ex: <urn:ex#>\n# WHERE { commented\nSELECT ?o ('WHERE {' AS ?t) WHERE {\n ?s ex:where ?o }",
+        "SELECT ?o WHERE { { SELECT ?s ?o WHERE { ?s ?p ?o } } }",
+        "ASK { ?s ?p ?o }",
+        "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }",
+        "CONSTRUCT WHERE { ?s ?p ?o }",
+        'SELECT ?o WHERE { ?s ?p ?o FILTER(?o != "}") }',
+    ],
+)
+def test_values_join_the_outer_where_group(sparql: str) -> None:
+    """Joins bound values at the top of the outer WHERE group, whatever braces strings and comments hold."""
+    bound = bind_values(sparql, {"s": A, "w": Literal('x" } ?s ?p ?o . { "')})
+    where = URIRef("urn:ex#where")
+    store = MemoryStore()
+    store.add_graph(Graph().add((A, where, C)).add((A, where, D)).add((B, where, C)))
+    plain = store.query(sparql)
+    result = store.query(bound)
+    if result.type == "ASK":
+        assert result.askAnswer is True
+    elif result.type == "CONSTRUCT":
+        assert result.graph is not None
+        assert {s for s, _, _ in result.graph} == {A}
+    else:
+        assert len(result) == 2
+        assert len(plain) == 3
+
+
+@pytest.mark.parametrize(
+    ("bindings", "message"),
+    [
+        ({"s": BNode()}, "only an IRI or a literal"),
+        ({"not a name": A}, "not a variable name"),
+    ],
+)
+def test_unbindable_values_are_refused(bindings: dict[str, Any], message: str) -> None:
+    """Refuses a blank node (a VALUES block cannot hold one) and a bad variable name."""
+    with pytest.raises(ValueError, match=message):
+        bind_values("SELECT * WHERE { ?s ?p ?o }", bindings)
+
+
+def test_a_construct_template_is_not_the_where_group() -> None:
+    """Refuses to bind into a CONSTRUCT that has a template and no WHERE group."""
+    with pytest.raises(ValueError, match="no WHERE group"):
+        bind_values("CONSTRUCT { ?s ?p ?o }", {"s": A})
+
+
+def test_remote_text_is_refused_every_time() -> None:
+    """Refuses SERVICE in a query text on every call, its verdict remembered."""
+    text = "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }"
+    for _ in range(2):
+        with pytest.raises(RemoteAccessError):
+            refuse_remote_text(text)
+    refuse_remote_text("SELECT * WHERE { ?s ?p ?o }")

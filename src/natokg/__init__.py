@@ -30,7 +30,8 @@ if TYPE_CHECKING:
         sparql,
     )
     from natokg.result import QueryResult
-    from natokg.store import MemoryStore, Store
+    from natokg.store import MemoryStore, Store, StoreError
+    from natokg.stores import open_store
     from natokg.validate import Problem, ValidationReport, validate
 
     __version__: str
@@ -46,12 +47,14 @@ __all__ = [
     "QueryResult",
     "QueryTimeoutError",
     "Store",
+    "StoreError",
     "ValidationReport",
     "__version__",
     "get_query",
     "list_queries",
     "load_graph",
     "open_graph",
+    "open_store",
     "run_query",
     "sparql",
     "validate",
@@ -75,6 +78,8 @@ _HOMES = {
     "QueryResult": "natokg.result",
     "MemoryStore": "natokg.store",
     "Store": "natokg.store",
+    "StoreError": "natokg.store",
+    "open_store": "natokg.stores",
     "Problem": "natokg.validate",
     "ValidationReport": "natokg.validate",
     "validate": "natokg.validate",

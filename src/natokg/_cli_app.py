@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
@@ -16,17 +17,22 @@ from rich.markup import escape
 
 if TYPE_CHECKING:
     from natokg.load import LoadResult
+    from natokg.store import Store
 
 
 __all__ = [
     "EXIT_OK",
     "EXIT_UNUSABLE",
     "EXIT_VIOLATIONS",
+    "MEMORY",
     "PathsArgument",
+    "StoreOption",
     "app",
+    "chosen_store",
     "console",
     "fail",
     "load",
+    "open_store_or_fail",
 ]
 
 EXIT_OK = 0
@@ -49,6 +55,21 @@ PathsArgument = Annotated[
     ),
 ]
 
+#: The default store spec: the files are loaded into memory for each command.
+MEMORY = "memory"
+
+StoreOption = Annotated[
+    str,
+    typer.Option(
+        "--store",
+        metavar="STORE",
+        help=(
+            "Where the graph is: memory (load the files for this command), oxigraph:PATH "
+            "(a store filled by `natokg load`) or sparql:QUERY_URL[,UPDATE_URL] (an endpoint)."
+        ),
+    ),
+]
+
 
 def console(*, stderr: bool = False) -> Console:
     """Return a console for stdout (or stderr); ``NO_COLOR`` turns off every style."""
@@ -67,14 +88,61 @@ def fail(message: str) -> NoReturn:
     raise typer.Exit(EXIT_UNUSABLE)
 
 
-def load(paths: list[str] | None) -> LoadResult:
-    """Load the shipped ontology with `paths` (default: the shipped graph), or fail."""
-    from natokg.load import LoadError, load_graph
+def load(paths: list[str] | None, store: str = MEMORY) -> LoadResult:
+    """Return the graph to work on, or fail.
+
+    With the memory store: the shipped ontology with `paths` (default: the shipped graph),
+    loaded now. With any other store: the store as it is, never loaded again (its data
+    went in with `natokg load`).
+    """
+    from natokg.load import LoadError, LoadResult, load_graph
+
+    opened = chosen_store(store, paths)
+    if opened is None:
+        try:
+            return load_graph(paths or None)
+        except LoadError as exc:
+            fail(str(exc))
+    return LoadResult(opened, (), len(opened), {})
+
+
+def chosen_store(store: str, paths: Sequence[object] | None) -> Store | None:
+    """Return the store ``--store`` names (None for memory), or fail.
+
+    A store other than memory already holds its data, so data files given beside it are
+    refused rather than silently ignored.
+    """
+    if store.strip() == MEMORY:
+        return None
+    if paths:
+        fail(
+            f"--store {store} already holds its data; give files to `natokg load --store {store} FILES`, "
+            "or leave --store out to load them into memory"
+        )
+    return open_store_or_fail(store)
+
+
+def open_store_or_fail(spec: str, *, existing: bool = True) -> Store:
+    """Open the store `spec` names, or fail with a clear message.
+
+    Parameters
+    ----------
+    spec
+        A store spec (`natokg.stores.open_store`).
+    existing
+        Fail when the store has never been written (an Oxigraph folder that does not
+        exist yet): a command that reads it would only see an empty graph.
+    """
+    from natokg.store import StoreError
+    from natokg.stores import open_store
 
     try:
-        return load_graph(paths or None)
-    except LoadError as exc:
+        opened = open_store(spec)
+    except StoreError as exc:
         fail(str(exc))
+    if existing and not getattr(opened, "exists", True):
+        fail(f"{spec}: no store there yet; fill it with `natokg load --store {spec}`")
+    return opened
 
 
 def _version(value: bool) -> None:

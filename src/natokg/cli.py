@@ -23,7 +23,9 @@ from natokg._cli_app import (
     EXIT_OK,
     EXIT_UNUSABLE,
     EXIT_VIOLATIONS,
+    MEMORY,
     PathsArgument,
+    StoreOption,
     app,
     console,
     fail,
@@ -49,14 +51,15 @@ class ExportFormat(StrEnum):
 
 
 @app.command()
-def info(paths: PathsArgument = None) -> None:
+def info(paths: PathsArgument = None, store: StoreOption = MEMORY) -> None:
     """Show triples, entities per class, claims per kind and the sources cited."""
     from natokg.info import summarize
 
-    loaded = load(paths)
+    loaded = load(paths, store)
     summary = summarize(loaded.store)
     out = console()
-    out.print(f"{len(loaded.files)} files, {summary.triples} triples")
+    where = f"{len(loaded.files)} files" if store.strip() == MEMORY else escape(store)
+    out.print(f"{where}, {summary.triples} triples")
     for title, heading, rows in (
         ("Entities per class", "class", summary.entities),
         ("Claims per kind", "kind", summary.claims),
@@ -72,7 +75,7 @@ def info(paths: PathsArgument = None) -> None:
 
 
 @app.command("validate")
-def validate_command(paths: PathsArgument = None) -> None:
+def validate_command(paths: PathsArgument = None, store: StoreOption = MEMORY) -> None:
     """Check the graph against the SHACL shapes and the check queries.
 
     Exit 0 when it conforms, 1 on violations, 2 when a file cannot be used.
@@ -80,7 +83,7 @@ def validate_command(paths: PathsArgument = None) -> None:
     from natokg.load import LoadError
     from natokg.validate import validate
 
-    loaded = load(paths)
+    loaded = load(paths, store)
     try:
         report = validate(loaded.store, locations=loaded.locations)
     except LoadError as exc:
@@ -95,7 +98,7 @@ def validate_command(paths: PathsArgument = None) -> None:
 
 
 @app.command("coverage")
-def coverage_command(paths: PathsArgument = None) -> None:
+def coverage_command(paths: PathsArgument = None, store: StoreOption = MEMORY) -> None:
     """Show, for every paragraph, box and table of the report, how many claims cite it.
 
     A source that no claim cites shows the recorded reason. Exit 1 when a source has
@@ -103,7 +106,7 @@ def coverage_command(paths: PathsArgument = None) -> None:
     """
     from natokg.coverage import coverage, uncovered
 
-    rows = coverage(load(paths).store)
+    rows = coverage(load(paths, store).store)
     table = Table(title="Claims per source", box=box.SIMPLE, title_justify="left")
     table.add_column("source")
     table.add_column("claims", justify="right")
@@ -134,13 +137,14 @@ def export(
         Path | None,
         typer.Option("--output", "-o", help="File to write (atomically); default: stdout."),
     ] = None,
+    store: StoreOption = MEMORY,
 ) -> None:
     """Write the graph (ontology and data) as one RDF file."""
     from natokg.export import serialize, write_atomic
 
     if output is not None and output.is_dir():
         fail(f"{output}: is a directory; give a file name")
-    data = serialize(load(paths).store, fmt.value)
+    data = serialize(load(paths, store).store, fmt.value)
     if output is None:
         typer.echo(data, nl=False)
         return
@@ -165,4 +169,5 @@ from natokg import cli_analysis as _cli_analysis  # noqa: E402, F401  (registers
 from natokg import cli_push as _cli_push  # noqa: E402, F401  (registers its commands)
 from natokg import cli_queries as _cli_queries  # noqa: E402, F401  (registers its commands)
 from natokg import cli_serve as _cli_serve  # noqa: E402, F401  (registers its commands)
+from natokg import cli_stores as _cli_stores  # noqa: E402, F401  (registers its commands)
 from natokg import cli_viz as _cli_viz  # noqa: E402, F401  (registers its commands)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from natokg._cli_app import PathsArgument, app, console, fail
+from natokg._cli_app import MEMORY, PathsArgument, StoreOption, app, chosen_store, console, fail
 
 if TYPE_CHECKING:
     from rich.table import Table
@@ -73,14 +73,12 @@ class _Session:
     kg: KG
     config: Config
     overlay: Overlay | None
-    files: list[Path]
-
-    def project(self, overlay: Overlay | None = None) -> KG:
-        """Return the projection of the data files, with `overlay` if given."""
-        return _project(self.files, overlay)
+    #: Projects the data with an overlay (or none): memory from the files (cached on disk),
+    #: any other store from the rows its projection queries returned, read once.
+    project: Callable[[Overlay | None], KG]
 
 
-def _project(files: list[Path], overlay: Overlay | None) -> KG:
+def _project_files(files: list[Path], overlay: Overlay | None) -> KG:
     """Return the projection of `files` (and `overlay`), from the cache when it has it."""
     from natokg.analysis.cache import cached_projection
     from natokg.analysis.project import project_graphs
@@ -96,8 +94,14 @@ def _project(files: list[Path], overlay: Overlay | None) -> KG:
     return cached_projection([*files, *([overlay.path] if overlay else [])], build)
 
 
-def _session(paths: list[str] | None, scenario: str | None, config_file: Path | None) -> _Session:
-    """Load the data (and overlay) and the weights, or fail with a clear message."""
+def _session(
+    paths: list[str] | None, scenario: str | None, config_file: Path | None, store: str = MEMORY
+) -> _Session:
+    """Load the data (and overlay) and the weights, or fail with a clear message.
+
+    With the memory store the files are parsed and projected directly; any other store is
+    read through the projection's SPARQL queries, once.
+    """
     from natokg import resources
     from natokg.analysis.config import ConfigError, load_config
     from natokg.load import LoadError
@@ -106,7 +110,7 @@ def _session(paths: list[str] | None, scenario: str | None, config_file: Path | 
         config = load_config(config_file)
     except ConfigError as exc:
         fail(str(exc))
-    files = [*resources.ontology_files(), *(Path(p) for p in paths or resources.graph_files())]
+    opened = chosen_store(store, paths)
     overlay = None
     if scenario:
         from natokg.analysis.scenarios import ScenarioError, read_overlay
@@ -115,7 +119,24 @@ def _session(paths: list[str] | None, scenario: str | None, config_file: Path | 
             overlay = read_overlay(scenario)
         except (LoadError, ScenarioError) as exc:
             fail(str(exc))
-    return _Session(_project(files, overlay), config, overlay, files)
+    if opened is None:
+        files = [*resources.ontology_files(), *(Path(p) for p in paths or resources.graph_files())]
+
+        def project(extra: Overlay | None) -> KG:
+            return _project_files(files, extra)
+
+    else:
+        from natokg.analysis.project import project_rows, projection_rows
+
+        try:
+            rows = projection_rows(opened)
+        except Exception as exc:  # a store can fail in its own ways (I/O, HTTP); say which store
+            fail(f"{store}: cannot read the graph: {exc}")
+
+        def project(extra: Overlay | None) -> KG:
+            return project_rows(rows, [extra.graph] if extra else [])
+
+    return _Session(project(overlay), config, overlay, project)
 
 
 def resolve(kg: KG, text: str, kinds: Sequence[str], what: str) -> str:
@@ -217,6 +238,7 @@ def _without_claims(kg: KG, config: Config) -> list[str]:
 @app.command()
 def gaps(
     paths: PathsArgument = None,
+    store: StoreOption = MEMORY,
     partner: PartnerOption = None,
     technology: TechnologyOption = None,
     top: TopOption = None,
@@ -238,7 +260,7 @@ def gaps(
     """
     from natokg.analysis.gaps import explain_gap, technology_gaps
 
-    session = _session(paths, scenario, config_file)
+    session = _session(paths, scenario, config_file, store)
     kg, config = session.kg, session.config
     if explain is not None:
         who = resolve(kg, explain[0], ["nation"], "partner")
@@ -437,6 +459,7 @@ def _print_explanation(gap: Gap, config: Config, fmt: OutputFormat, output: Path
 @app.command()
 def channels(
     paths: PathsArgument = None,
+    store: StoreOption = MEMORY,
     partner: PartnerOption = None,
     scenario: ScenarioOption = None,
     config_file: ConfigOption = None,
@@ -446,7 +469,7 @@ def channels(
     """Show the channel gaps: NATO channels a partner does not use, agencies without a NATO tie."""
     from natokg.analysis.channels import agency_gaps, assessed_partners, channel_gaps, channel_use
 
-    session = _session(paths, scenario, config_file)
+    session = _session(paths, scenario, config_file, store)
     kg, config = session.kg, session.config
     chosen = resolve(kg, partner, ["nation"], "partner") if partner else None
     found = channel_gaps(kg, config, partner=chosen)
@@ -531,6 +554,7 @@ def channels(
 @app.command()
 def brokers(
     paths: PathsArgument = None,
+    store: StoreOption = MEMORY,
     partner: PartnerOption = None,
     top: TopOption = None,
     scenario: ScenarioOption = None,
@@ -545,7 +569,7 @@ def brokers(
     """
     from natokg.analysis.metrics import brokerage
 
-    session = _session(paths, scenario, config_file)
+    session = _session(paths, scenario, config_file, store)
     kg, config = session.kg, session.config
     chosen = resolve(kg, partner, ["nation"], "partner") if partner else None
     result = brokerage(kg, config, top=top)
@@ -616,6 +640,7 @@ def brokers(
 @app.command()
 def suggest(
     paths: PathsArgument = None,
+    store: StoreOption = MEMORY,
     partner: PartnerOption = None,
     top: TopOption = None,
     method: Annotated[
@@ -638,7 +663,7 @@ def suggest(
 
     if method is not None and method not in METHODS:
         fail(f"--method must be one of {', '.join(METHODS)}, not {method!r}")
-    session = _session(paths, scenario, config_file)
+    session = _session(paths, scenario, config_file, store)
     kg, config = session.kg, session.config
     chosen = resolve(kg, partner, ["nation"], "partner") if partner else None
     found = suggest_links(kg, config, partner=chosen, method=method, top=top)
@@ -707,6 +732,7 @@ def suggest(
 @app.command()
 def robustness(
     paths: PathsArgument = None,
+    store: StoreOption = MEMORY,
     samples: Annotated[
         int | None, typer.Option("--samples", min=0, help="Random draws with every weight moved at once.")
     ] = None,
@@ -720,7 +746,7 @@ def robustness(
     """
     from natokg.analysis.robustness import robustness as study_of
 
-    session = _session(paths, None, config_file)
+    session = _session(paths, None, config_file, store)
     study = study_of(session.kg, session.config, samples=samples)
     if fmt is OutputFormat.json:
         data = study.to_dict()
@@ -798,6 +824,7 @@ def scenario(
         typer.Argument(help="A shipped scenario (file stem) or a .ttl file; none: list the shipped ones."),
     ] = None,
     paths: PathsArgument = None,
+    store: StoreOption = MEMORY,
     config_file: ConfigOption = None,
     fmt: FormatOption = OutputFormat.table,
     output: OutputOption = None,
@@ -823,9 +850,9 @@ def scenario(
         return
     from natokg.analysis.scenarios import analyse, compare
 
-    session = _session(paths, name, config_file)
+    session = _session(paths, name, config_file, store)
     assert session.overlay is not None
-    before = analyse(session.project(), session.config)
+    before = analyse(session.project(None), session.config)
     after = analyse(session.kg, session.config)
     diff = compare(before, after, session.overlay, session.kg)
     if fmt is OutputFormat.json:
@@ -857,6 +884,7 @@ def scenario(
 @app.command("gap-report")
 def gap_report_command(
     paths: PathsArgument = None,
+    store: StoreOption = MEMORY,
     output: OutputOption = None,
     top: Annotated[int, typer.Option("--top", "-n", min=1, help="Gaps shown with all their evidence.")] = 10,
     scenario: ScenarioOption = None,
@@ -880,7 +908,7 @@ def gap_report_command(
     from natokg.analysis.robustness import robustness as study_of
     from natokg.analysis.scenarios import ScenarioError, analyse, compare, list_scenarios, read_overlay
 
-    session = _session(paths, scenario, config_file)
+    session = _session(paths, scenario, config_file, store)
     kg, config = session.kg, session.config
     diffs = []
     if scenario is None:

@@ -19,13 +19,14 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from natokg._cli_app import app, console, fail
+from natokg._cli_app import MEMORY, StoreOption, app, chosen_store, console, fail
 from natokg.export import write_atomic
 from natokg.load import LoadError
 from natokg.params import QueryError
 from natokg.queries import (
     DEFAULT_TIMEOUT,
     KINDS,
+    InferMode,
     NamedQuery,
     get_query,
     list_queries,
@@ -181,6 +182,7 @@ def query_command(
     infer: InferOption = None,
     timeout: TimeoutOption = DEFAULT_TIMEOUT,
     data: DataOption = None,
+    store: StoreOption = MEMORY,
 ) -> None:
     """Run a named query, e.g. `natokg query partner-frameworks -p partner=ROK -p as_of=2016`."""
     chosen = _output_format(fmt, output)
@@ -194,8 +196,8 @@ def query_command(
         values[name.strip()] = value
     try:
         named = get_query(query_id)
-        store = _open(data, infer)
-        result = run_query(store, named, values, timeout=timeout or None)
+        opened = _open(data, infer, store)
+        result = run_query(opened, named, values, timeout=timeout or None)
     except QueryError as exc:
         fail(str(exc))
     _write(result, chosen, output)
@@ -215,6 +217,7 @@ def sparql_command(
     infer: InferOption = None,
     timeout: TimeoutOption = DEFAULT_TIMEOUT,
     data: DataOption = None,
+    store: StoreOption = MEMORY,
 ) -> None:
     """Run an ad hoc, read-only SPARQL query (prefixes nkg:, nkgid:, rdfs:, skos: ... are known).
 
@@ -241,8 +244,8 @@ def sparql_command(
     if not text.strip():
         fail("no query: the query text is empty")
     try:
-        store = _open(data, infer)
-        result = sparql(store, text, timeout=timeout or None)
+        opened = _open(data, infer, store)
+        result = sparql(opened, text, timeout=timeout or None)
     except QueryError as exc:
         fail(str(exc))
     _write(result, chosen, output)
@@ -265,9 +268,13 @@ def _output_format(fmt: OutputFormat | None, output: Path | None) -> OutputForma
     return OutputFormat(guessed)
 
 
-def _open(data: list[Path] | None, infer: Inference | None) -> Store:
+def _open(data: list[Path] | None, infer: Inference | None, store: str) -> Store:
+    mode: InferMode | None = infer.value if infer else None
+    opened = chosen_store(store, data)
+    if opened is not None:
+        return open_graph(infer=mode, store=opened)
     try:
-        return open_graph(data or None, infer=infer.value if infer else None)
+        return open_graph(data or None, infer=mode)
     except LoadError as exc:
         fail(str(exc))
 

@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from natokg._cli_app import PathsArgument, app, console, fail, load
+from natokg._cli_app import MEMORY, PathsArgument, StoreOption, app, console, fail, load
 
 __all__ = ["serve"]
 
@@ -22,6 +22,7 @@ _MIN_TOKEN = 16
 @app.command()
 def serve(
     paths: PathsArgument = None,
+    store_spec: StoreOption = MEMORY,
     host: Annotated[
         str, typer.Option(help="Address to listen on (keep 127.0.0.1 unless you must).")
     ] = "127.0.0.1",
@@ -76,7 +77,7 @@ def serve(
         update_token=token,
         workers=workers,
     )
-    store = load(paths).store
+    store = load(paths, store_spec).store
     application = create_app(store, config)  # forks the workers before uvicorn starts threads
     out = console(stderr=True)
     shown = f"[{host}]" if ":" in host else host

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.markup import escape
 
-from natokg._cli_app import PathsArgument, app, console, fail, load
+from natokg._cli_app import MEMORY, PathsArgument, StoreOption, app, console, fail, load
 from natokg.cli_analysis import ConfigOption, PartnerOption, ScenarioOption, TechnologyOption
 
 if TYPE_CHECKING:
@@ -47,6 +47,7 @@ def _writable(output: Path) -> None:
 @app.command()
 def viz(
     paths: PathsArgument = None,
+    store_spec: StoreOption = MEMORY,
     output: Annotated[
         Path, typer.Option("--output", "-o", help="The HTML page to write (atomically).")
     ] = Path("network.html"),
@@ -80,7 +81,7 @@ def viz(
 
     _writable(output)
     config = _config(config_file)
-    store = load(paths).store
+    store = load(paths, store_spec).store
     try:
         page = write_network(
             output,
@@ -114,6 +115,7 @@ def chart(
         Path, typer.Option("--output", "-o", help="The .png or .svg file to write (atomically).")
     ],
     paths: PathsArgument = None,
+    store_spec: StoreOption = MEMORY,
     top: Annotated[int, typer.Option("--top", "-n", min=1, help="gaps: how many.")] = 15,
     config_file: ConfigOption = None,
 ) -> None:
@@ -128,7 +130,7 @@ def chart(
         fail(f"{output}: give a .png or .svg file name")
     _writable(output)
     config = _config(config_file)
-    store = load(paths).store
+    store = load(paths, store_spec).store
     try:
         if kind is ChartKind.heatmap:
             heatmap(store, output, config=config)

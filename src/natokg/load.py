@@ -31,6 +31,7 @@ __all__ = [
     "LoadError",
     "LoadResult",
     "Location",
+    "check_file",
     "display_path",
     "load_default",
     "load_files",
@@ -284,8 +285,44 @@ def _refuse_url(path: PathArg) -> None:
         )
 
 
-def _read_text(path: PathArg) -> tuple[str, str]:
-    """Return the file's text (UTF-8, BOM dropped) and its rdflib format."""
+def check_file(path: PathArg) -> str:
+    """Check what can be checked of a file without parsing it; return its rdflib format.
+
+    For loaders that parse with another engine (Oxigraph's bulk loader): the same refusals
+    as `parse_file` for URLs, missing files, folders, unknown extensions and empty files,
+    and for JSON-LD, contexts that name another document.
+
+    Parameters
+    ----------
+    path
+        A local file path.
+
+    Returns
+    -------
+    str
+        The rdflib format name (a value of `FORMATS`).
+
+    Raises
+    ------
+    LoadError
+        Naming the file and the problem.
+    """
+    fmt = _format_of(path)
+    file = Path(path)
+    try:
+        with file.open("rb") as handle:
+            head = handle.read(1 << 16)
+    except OSError as exc:
+        raise LoadError(path, f"cannot read: {exc.strerror}") from None
+    if len(head) < (1 << 16) and not head.removeprefix(_BOM).strip():
+        raise LoadError(path, "is empty")
+    if fmt == "json-ld":
+        _refuse_remote_contexts(path, _read_text(path)[0])
+    return fmt
+
+
+def _format_of(path: PathArg) -> str:
+    """Return the rdflib format of an existing local file, from its extension."""
     _refuse_url(path)
     file = Path(path)
     if not file.exists():
@@ -296,6 +333,13 @@ def _read_text(path: PathArg) -> tuple[str, str]:
     if fmt is None:
         known = ", ".join(FORMATS)
         raise LoadError(path, f"unknown file type {file.suffix or '(none)'!r}; expected {known}")
+    return fmt
+
+
+def _read_text(path: PathArg) -> tuple[str, str]:
+    """Return the file's text (UTF-8, BOM dropped) and its rdflib format."""
+    fmt = _format_of(path)
+    file = Path(path)
     try:
         raw = file.read_bytes()
     except OSError as exc:

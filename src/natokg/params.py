@@ -144,7 +144,9 @@ class Resolver:
     ----------
     labels
         ``(entity, label)`` pairs: every ``rdfs:label``, ``skos:prefLabel`` and
-        ``skos:altLabel`` of an IRI.
+        ``skos:altLabel`` of an IRI; or a function returning them, called the first time a
+        label is looked up (a parameter given as an IRI needs no labels, and a large store
+        has hundreds of thousands).
     is_instance
         ``is_instance(entity, cls)``: whether the entity is an instance of the class.
     exists
@@ -153,29 +155,38 @@ class Resolver:
 
     def __init__(
         self,
-        labels: Iterable[tuple[URIRef, str]],
+        labels: Iterable[tuple[URIRef, str]] | Callable[[], Iterable[tuple[URIRef, str]]],
         is_instance: Callable[[URIRef, URIRef], bool],
         exists: Callable[[URIRef], bool],
     ) -> None:
+        self._source = labels
+        self._indexed = False
         self._labels: dict[str, set[URIRef]] = {}
         self._display: dict[URIRef, str] = {}
         self._local: dict[str, set[URIRef]] = {}
-        for entity, label in labels:
+        self.is_instance = is_instance
+        self.exists = exists
+
+    def _index(self) -> None:
+        if self._indexed:
+            return
+        self._indexed = True
+        for entity, label in self._source() if callable(self._source) else self._source:
             self._labels.setdefault(normalize_label(label), set()).add(entity)
             local = re.split(r"[#/]", str(entity))[-1]
             self._local.setdefault(normalize_label(local), set()).add(entity)
             shown = self._display.get(entity)
             if shown is None or (len(label), label) > (len(shown), shown):
                 self._display[entity] = label  # the longest label is usually the full name
-        self.is_instance = is_instance
-        self.exists = exists
 
     def label(self, entity: URIRef) -> str:
         """Return the entity's fullest label, or its IRI."""
+        self._index()
         return self._display.get(entity, str(entity))
 
     def candidates(self, text: str, cls: URIRef | None) -> tuple[list[URIRef], list[URIRef]]:
         """Return the entities labelled `text` (else so named by their IRI) and those labelled with it in."""
+        self._index()
         key = normalize_label(text)
         exact = sorted(e for e in self._labels.get(key, ()) if cls is None or self.is_instance(e, cls))
         if not exact:  # the IRI's local name, as in nkgid:cyber-defence, also names the entity

@@ -38,6 +38,7 @@ from rdflib.query import Result
 from rdflib.term import Identifier, Node
 
 from natokg import resources
+from natokg._workers import worker_for
 from natokg.load import load_graph
 from natokg.params import (
     PARAM_TYPES,
@@ -547,7 +548,12 @@ def _body(text: str) -> str:
 # ---------------------------------------------------------------------------
 
 
-def open_graph(data: Iterable[str | PathLike[str]] | None = None, *, infer: InferMode | None = None) -> Store:
+def open_graph(
+    data: Iterable[str | PathLike[str]] | None = None,
+    *,
+    infer: InferMode | None = None,
+    store: str | Store | None = None,
+) -> Store:
     """Load the shipped ontology and graph (or other data files) into a store to query.
 
     Parameters
@@ -556,7 +562,12 @@ def open_graph(data: Iterable[str | PathLike[str]] | None = None, *, infer: Infe
         Data files to load instead of the shipped ``graph/*.ttl`` (the ontology is always loaded).
     infer
         ``"rdfs"`` or ``"owlrl"``: add the RDFS or OWL 2 RL closure (owlrl), so that
-        queries see inferred types and properties too. Takes a few seconds.
+        queries see inferred types and properties too. Takes a few seconds (the closure
+        is kept in memory, whatever the store).
+    store
+        A store that already holds the graph, or its spec (``"oxigraph:build/store"``,
+        ``"sparql:http://..."``; see `natokg.stores.open_store`): it is opened as it is,
+        nothing is loaded into it. None or ``"memory"``: load the files into memory.
 
     Returns
     -------
@@ -566,8 +577,10 @@ def open_graph(data: Iterable[str | PathLike[str]] | None = None, *, infer: Infe
     ------
     LoadError
         If a file cannot be loaded.
+    StoreError
+        If the store cannot be opened.
     ValueError
-        For an unknown `infer` mode.
+        For an unknown `infer` mode, or `data` given together with a store.
 
     Examples
     --------
@@ -575,10 +588,21 @@ def open_graph(data: Iterable[str | PathLike[str]] | None = None, *, infer: Infe
     >>> len(store) > 1000
     True
     """
-    store = load_graph(data).store
+    if store is None or store == "memory":
+        opened = load_graph(data).store
+    else:
+        if data is not None:
+            raise ValueError(
+                "a store already holds its data: load files into it with load_graph(data, store=...)"
+            )
+        if isinstance(store, str):
+            from natokg.stores import open_store
+
+            store = open_store(store)
+        opened = store
     if infer is None:
-        return store
-    return _inferred(store, infer)
+        return opened
+    return _inferred(opened, infer)
 
 
 def _inferred(store: Store, mode: str) -> Store:
@@ -899,16 +923,11 @@ def _lazy_resolver(store: Store) -> Any:
 
 
 def _resolver(store: Store) -> Resolver:
-    labels = [
-        (row[0], str(row[1]))
-        for row in _rows(
-            store,
-            f"SELECT ?e ?label WHERE {{ VALUES ?p {{ <{RDFS.label}> <{SKOS.prefLabel}> <{SKOS.altLabel}> }}"
-            " ?e ?p ?label FILTER(isIRI(?e)) }",
-            {},
-        )
-        if isinstance(row[0], URIRef)
-    ]
+    properties = f"<{RDFS.label}> <{SKOS.prefLabel}> <{SKOS.altLabel}>"
+    every_label = f"SELECT ?e ?label WHERE {{ VALUES ?p {{ {properties} }} ?e ?p ?label FILTER(isIRI(?e)) }}"
+
+    def labels() -> list[tuple[URIRef, str]]:
+        return [(row[0], str(row[1])) for row in _rows(store, every_label, {}) if isinstance(row[0], URIRef)]
 
     def is_instance(entity: URIRef, cls: URIRef) -> bool:
         return _ask(
@@ -983,7 +1002,24 @@ def _start_method() -> str:
 
 
 def _in_worker(store: Store, text: str, bindings: Mapping[str, Identifier], timeout: float) -> Outcome:
-    """Run the query in a child process; kill it when `timeout` seconds pass."""
+    """Run the query in a child process; kill it when `timeout` seconds pass.
+
+    A store with an immutable snapshot (Oxigraph) reuses one long-lived child
+    (`natokg._workers`); any other store forks a child for the query.
+    """
+    stopped = QueryTimeoutError(
+        f"the query was stopped after {timeout:g} s (the time limit); "
+        "narrow it, or raise the limit with --timeout"
+    )
+    worker = worker_for(store, _evaluate)
+    if worker is not None:
+        try:
+            answer = worker.run(text, bindings, timeout)
+        finally:
+            worker.busy.release()
+        if answer is None:
+            raise stopped
+        return answer
     method = _start_method()
     context: Any = multiprocessing.get_context(method)
     reader, writer = context.Pipe(duplex=False)
@@ -1000,10 +1036,7 @@ def _in_worker(store: Store, text: str, bindings: Mapping[str, Identifier], time
     writer.close()
     try:
         if not reader.poll(timeout):
-            raise QueryTimeoutError(
-                f"the query was stopped after {timeout:g} s (the time limit); "
-                "narrow it, or raise the limit with --timeout"
-            )
+            raise stopped
         try:
             outcome: Outcome = reader.recv()
         except EOFError:

@@ -1,21 +1,23 @@
 """Triple stores behind one small interface.
 
 `Store` is what the rest of natokg talks to; `MemoryStore` is rdflib's in-memory store.
-An Oxigraph store and a remote SPARQL 1.1 store implement the same four members later.
+The Oxigraph store (`natokg.store_oxigraph`) and a remote SPARQL 1.1 store implement the
+same four members; `natokg.stores.open_store` opens any of them from a spec string.
 """
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Collection, Iterator, Mapping
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
-from rdflib import Dataset, Graph
+from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import NamespaceManager
 from rdflib.query import Result
-from rdflib.term import Identifier, Node
+from rdflib.term import BNode, Identifier, Node
 
 if TYPE_CHECKING:  # the SPARQL engine is imported on the first query: it is slow to import
     from rdflib.plugins.sparql.parserutils import CompValue
@@ -25,9 +27,12 @@ __all__ = [
     "MemoryStore",
     "RemoteAccessError",
     "Store",
+    "StoreError",
+    "bind_values",
     "prepare_local_query",
     "prepare_local_update",
     "refuse_remote_access",
+    "refuse_remote_text",
     "to_quads",
     "union_graph",
 ]
@@ -40,9 +45,19 @@ class RemoteAccessError(ValueError):
     """A query asked for something off this machine (``SERVICE``, ``FROM <iri>``)."""
 
 
+class StoreError(ValueError):
+    """A store cannot be opened or written; the message names the store."""
+
+
 @runtime_checkable
 class Store(Protocol):
-    """A triple store that natokg can load into and query."""
+    """A triple store that natokg can load into and query.
+
+    Two optional attributes tune how natokg uses a store: ``exists`` (False for a store
+    never written, so that commands reading it can say so) and ``snapshot`` (a hashable
+    name for content that never changes, so that queries reuse one worker process; see
+    `natokg._workers`).
+    """
 
     def add_graph(self, graph: Graph) -> None:
         """Add every triple (or quad, for a `Dataset`) of `graph`, all or nothing."""
@@ -259,6 +274,35 @@ def prepare_local_update(sparql: str) -> Update:
     return request
 
 
+def refuse_remote_text(sparql: str) -> None:
+    """Raise `RemoteAccessError` if the query text uses ``SERVICE`` or ``FROM``/``FROM NAMED``.
+
+    For stores that run the text on another engine (Oxigraph, a SPARQL endpoint): the text
+    is parsed with rdflib once and the verdict is remembered, so a query that runs again
+    pays nothing. A text rdflib cannot parse raises its parse error.
+
+    Examples
+    --------
+    >>> refuse_remote_text("SELECT * WHERE { ?s ?p ?o }")
+    >>> refuse_remote_text("SELECT * FROM <http://example.org/g> WHERE { ?s ?p ?o }")
+    Traceback (most recent call last):
+    ...
+    natokg.store.RemoteAccessError: FROM / FROM NAMED is not allowed: natokg never fetches graphs
+    """
+    verdict = _remote_verdict(sparql)
+    if verdict is not None:
+        raise RemoteAccessError(verdict)
+
+
+@lru_cache(maxsize=512)
+def _remote_verdict(sparql: str) -> str | None:
+    try:
+        prepare_local_query(sparql)
+    except RemoteAccessError as exc:
+        return str(exc)
+    return None
+
+
 def refuse_remote_access(query: Query, graphs: Collection[Node] | None = None) -> None:
     """Raise `RemoteAccessError` if a parsed `query` uses ``SERVICE`` or ``FROM``/``FROM NAMED``.
 
@@ -300,6 +344,142 @@ def refuse_remote_access(query: Query, graphs: Collection[Node] | None = None) -
             )
     if any(node.name == "ServiceGraphPattern" for node in _walk(query.algebra)):
         raise RemoteAccessError("SERVICE is not allowed: natokg never queries other endpoints")
+
+
+# The lexical pieces of a query that may hold a brace or the word WHERE without meaning them:
+# comments, strings, IRIs, and words (keywords, variables, prefixed names, numbers).
+_TOKEN = re.compile(
+    r"#[^\n]*"
+    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
+    r'|"""(?:[^"\\]|\\.|"(?!""))*"""'
+    r"|'(?:[^'\\\n]|\\.)*'"
+    r'|"(?:[^"\\\n]|\\.)*"'
+    r'|<[^<>"{}|^`\\\x00-\x20]*>'
+    r"|[?$:\w][\w.:-]*"
+)
+_VARIABLE_NAME = re.compile(r"[A-Za-z_]\w*")
+
+
+def bind_values(sparql: str, bindings: Mapping[str, Identifier]) -> str:
+    r"""Return `sparql` with `bindings` joined as a ``VALUES`` block at the top of its ``WHERE`` group.
+
+    For engines without rdflib's ``initBindings`` (Oxigraph, a remote endpoint): the values
+    are RDF terms written by rdflib, never text from the user, and the block joins the
+    outer group, which means the same as pre-binding for the variables of its triple
+    patterns and filters (``tests/test_queries_differential.py`` shows it for every named
+    query).
+
+    Parameters
+    ----------
+    sparql
+        A SELECT, ASK, CONSTRUCT or DESCRIBE query.
+    bindings
+        Variable name -> IRI or literal (a VALUES block cannot hold a blank node).
+
+    Returns
+    -------
+    str
+
+    Raises
+    ------
+    ValueError
+        For a blank node, a bad variable name, or a query without a ``WHERE`` group.
+
+    Examples
+    --------
+    >>> from rdflib import URIRef
+    >>> bind_values("SELECT ?o WHERE { ?s ?p ?o }", {"s": URIRef("urn:a")})
+    'SELECT ?o WHERE { VALUES (?s) { (<urn:a>) }\n ?s ?p ?o }'
+    """
+    if not bindings:
+        return sparql
+    names = sorted(bindings)
+    for name in names:
+        term = bindings[name]
+        if not _VARIABLE_NAME.fullmatch(name):
+            raise ValueError(f"not a variable name: {name!r}")
+        if isinstance(term, BNode) or not isinstance(term, URIRef | Literal):
+            raise ValueError(f"?{name}: only an IRI or a literal can be bound, got {term!r}")
+    variables = " ".join(f"?{name}" for name in names)
+    values = " ".join(bindings[name].n3() for name in names)
+    block = f" VALUES ({variables}) {{ ({values}) }}\n"
+    where, at, short = _where_group(sparql)
+    if short:  # CONSTRUCT WHERE { T } takes triples only: write it as CONSTRUCT { T } WHERE { ... T }
+        end = _closing(sparql, at)
+        template = sparql[at:end]
+        return f"{sparql[:where]}{{{template}}} {sparql[where:at]}{block}{sparql[at:]}"
+    return f"{sparql[:at]}{block}{sparql[at:]}"
+
+
+def _where_group(sparql: str) -> tuple[int, int, bool]:
+    """Find the ``{`` that opens the query's outer ``WHERE`` group.
+
+    That is the ``{`` after the keyword WHERE at the top level, or else (SELECT, ASK and
+    DESCRIBE may leave WHERE out) the first ``{`` at the top level.
+
+    Returns
+    -------
+    tuple
+        Where the keyword WHERE starts (or the group, without it), the index just after
+        the ``{``, and whether the query is the short form ``CONSTRUCT WHERE { ... }``.
+    """
+    depth, index, first, where, previous, after_construct = 0, 0, -1, -1, "", False
+    while index < len(sparql):
+        token = _TOKEN.match(sparql, index)
+        if token is not None:
+            word = token.group().upper()
+            if depth == 0 and word == "WHERE":
+                where, after_construct = token.start(), previous == "CONSTRUCT"
+            elif not word.startswith("#"):
+                where = -1
+            if not word.startswith("#"):
+                previous = word
+            index = token.end()
+            continue
+        char = sparql[index]
+        if char == "{":
+            if depth == 0 and where >= 0:
+                return where, index + 1, after_construct
+            if depth == 0 and first < 0:
+                first = index + 1
+            depth += 1
+        elif char == "}":
+            depth -= 1
+        if not char.isspace():
+            where = -1
+            previous = char
+        index += 1
+    if first < 0 or _is_construct(sparql):
+        raise ValueError("the query has no WHERE group to bind values in")
+    return first - 1, first, False
+
+
+def _closing(sparql: str, start: int) -> int:
+    """Return the index of the ``}`` that closes the group opened just before `start`."""
+    depth, index = 1, start
+    while index < len(sparql):
+        token = _TOKEN.match(sparql, index)
+        if token is not None:
+            index = token.end()
+            continue
+        if sparql[index] == "{":
+            depth += 1
+        elif sparql[index] == "}":
+            depth -= 1
+            if depth == 0:
+                return index
+        index += 1
+    raise ValueError("the query's WHERE group is not closed")
+
+
+def _is_construct(sparql: str) -> bool:
+    for token in _TOKEN.finditer(sparql):
+        word = token.group().upper()
+        if word in {"SELECT", "ASK", "DESCRIBE"}:
+            return False
+        if word == "CONSTRUCT":
+            return True
+    return False
 
 
 def _walk(value: Any) -> Iterator[CompValue]:

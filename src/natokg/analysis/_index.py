@@ -89,6 +89,7 @@ class Index:
         self._sides: dict[str, str | None] = {}
         self._distances: dict[tuple[str, str, int], dict[str, int]] = {}
         self._parts: dict[str, dict[str, None]] = {}
+        self._sources: dict[str, tuple[SourceRef, ...]] = {}
         #: Results an analysis may keep for the lifetime of this index (keyed by the caller).
         self.memo: dict[tuple[Any, ...], Any] = {}
 
@@ -201,6 +202,13 @@ class Index:
         for actor in actors:
             found |= table.get(actor, set())
         return sorted(found)
+
+    def sources(self, claim: str) -> tuple[SourceRef, ...]:
+        """Return the sources `claim` cites (as `source_refs`, cached)."""
+        found = self._sources.get(claim)
+        if found is None:
+            found = self._sources[claim] = source_refs(self.G, claim)
+        return found
 
     def paragraphs(self, claim: str) -> list[int]:
         """Return the paragraphs `claim` cites."""

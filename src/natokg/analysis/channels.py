@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from natokg._gc import paused
 from natokg.analysis._index import Index, SourceRef, mention_refs, source_refs
 from natokg.analysis.config import Config, default_config
 from natokg.analysis.project import KG, partners
@@ -269,6 +270,7 @@ def assessed_partners(G: KG, config: Config | None = None) -> tuple[list[str], l
     return assessed, other
 
 
+@paused()  # no cyclic collection while it builds millions of objects (natokg._gc)
 def channel_use(G: KG, config: Config | None = None, *, partner: str | None = None) -> list[ChannelStatus]:
     """Return, for each assessed partner and each configured channel, whether it is used.
 
@@ -355,6 +357,7 @@ def _unique(ties: list[ChannelTie]) -> list[ChannelTie]:
     return kept
 
 
+@paused()  # no cyclic collection while it builds millions of objects (natokg._gc)
 def channel_gaps(G: KG, config: Config | None = None, *, partner: str | None = None) -> list[ChannelGap]:
     """Return the channels each assessed partner does not use, most strongly flagged first.
 
@@ -395,6 +398,7 @@ def channel_gaps(G: KG, config: Config | None = None, *, partner: str | None = N
     return sorted(gaps, key=lambda g: (-g.score, g.partner_label, g.channel_label, g.channel))
 
 
+@paused()  # no cyclic collection while it builds millions of objects (natokg._gc)
 def agency_gaps(G: KG, config: Config | None = None, *, partner: str | None = None) -> list[AgencyGap]:
     """Return the partners' government agencies that have no tie to a NATO body or programme.
 

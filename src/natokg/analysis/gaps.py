@@ -23,6 +23,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from natokg._gc import paused
 from natokg.analysis._index import Index, SourceRef, source_refs
 from natokg.analysis.config import Config, default_config
 from natokg.analysis.project import KG, partners
@@ -320,10 +321,14 @@ def _level_weight(G: KG, config: Config, level: str) -> float:
 
 
 def _strength_value(G: KG, config: Config, item: StrengthEvidence) -> float:
-    value = _level_weight(G, config, item.level)
-    if item.organisation:
+    return _strength_of(G, config, item.level, item.organisation, item.steps)
+
+
+def _strength_of(G: KG, config: Config, level: str, organisation: bool, steps: int) -> float:
+    value = _level_weight(G, config, level)
+    if organisation:
         value *= config.number("strength.organisation")
-    return value * config.number("strength.narrower") ** item.steps
+    return value * config.number("strength.narrower") ** steps
 
 
 def gap_strength(
@@ -359,32 +364,31 @@ def gap_strength(
     config = config or default_config()
     index = index or Index(G)
     below = index.distances(technology, "narrower", config.integer("strength.max_hops"))
-    holders = index.actors_of(partner)
+    table = _capabilities(index, partner)
     found: list[StrengthEvidence] = []
-    for claim in index.claims_for("CapabilityClaim", holders):
+    # The partner's claims on T or below it, in the order of its claims, holders, technologies.
+    for _, claim, holder, tech in sorted(hit for concept in below for hit in table.get(concept, ())):
         record = index.claims[claim]
-        for holder in record.get("holder", []):
-            if holder not in holders:
-                continue
-            for tech in record.get("technology", []):
-                if tech not in below:
-                    continue
-                item = StrengthEvidence(
-                    claim=claim,
-                    label=str(record["label"]),
-                    holder=holder,
-                    holder_label=index.label(holder),
-                    technology=tech,
-                    technology_label=index.label(tech),
-                    level=str((record.get("level") or ["?"])[0]),
-                    organisation=holder != partner,
-                    steps=below[tech],
-                    value=0.0,
-                    sources=source_refs(G, claim),
-                    quotes=tuple(record["quotes"]),
-                    assumed_in=record.get("assumed_in"),
-                )
-                found.append(_with_value(item, _strength_value(G, config, item)))
+        level = str((record.get("level") or ["?"])[0])
+        organisation = holder != partner
+        steps = below[tech]
+        found.append(
+            StrengthEvidence(
+                claim=claim,
+                label=str(record["label"]),
+                holder=holder,
+                holder_label=index.label(holder),
+                technology=tech,
+                technology_label=index.label(tech),
+                level=level,
+                organisation=organisation,
+                steps=steps,
+                value=_strength_of(G, config, level, organisation, steps),
+                sources=index.sources(claim),
+                quotes=tuple(record["quotes"]),
+                assumed_in=record.get("assumed_in"),
+            )
+        )
     found.sort(key=lambda e: (-_round(e.value), e.steps, e.organisation, e.claim, e.technology))
     return (max((e.value for e in found), default=0.0), tuple(found))
 
@@ -393,17 +397,42 @@ def _with_value(item: Any, value: float) -> Any:
     return replace(item, value=value)
 
 
+def _capabilities(index: Index, partner: str) -> dict[str, list[tuple[int, str, str, str]]]:
+    """Return the partner's capability claims by technology: ``(order, claim, holder, technology)``.
+
+    Built once per partner, so that each technology looks up its claims instead of walking
+    all of the partner's; the order numbers keep the evidence in the order of a full walk.
+    """
+    key = ("capabilities", partner)
+    if key not in index.memo:
+        holders = index.actors_of(partner)
+        table: dict[str, list[tuple[int, str, str, str]]] = {}
+        order = 0
+        for claim in index.claims_for("CapabilityClaim", holders):
+            record = index.claims[claim]
+            for holder in record.get("holder", []):
+                if holder in holders:
+                    for tech in record.get("technology", []):
+                        table.setdefault(tech, []).append((order, claim, holder, tech))
+                        order += 1
+        index.memo[key] = table
+    found: dict[str, list[tuple[int, str, str, str]]] = index.memo[key]
+    return found
+
+
 # ---------------------------------------------------------------------------
 # Coverage
 # ---------------------------------------------------------------------------
 
 
 def _coverage_value(config: Config, item: CoverageEvidence) -> float:
-    counterpart = config.number(f"coverage.counterpart.{item.counterpart}")
-    statuses = config.table("coverage.status")
-    status = statuses.get(item.status, 0.0)
-    factor = 1.0 if item.match == "exact" else config.number(f"coverage.{item.match}") ** item.steps
-    return counterpart * status * factor
+    return _coverage_of(config, item.counterpart, item.status, item.match, item.steps)
+
+
+def _coverage_of(config: Config, counterpart: str, status: str, match: str, steps: int) -> float:
+    weight = config.number(f"coverage.counterpart.{counterpart}")
+    factor = 1.0 if match == "exact" else config.number(f"coverage.{match}") ** steps
+    return weight * config.table("coverage.status").get(status, 0.0) * factor
 
 
 def gap_coverage(
@@ -439,31 +468,37 @@ def gap_coverage(
     up = index.distances(technology, "broader", hops)
     down = index.distances(technology, "narrower", hops)
     weights = config.table("coverage.counterpart")
+    activities = _partner_activities(index, partner)
+    by_topic = _activities_by_technology(index, partner)
     found: list[CoverageEvidence] = []
-    for claim, record, sides in _partner_activities(index, partner):
+    # Only the activities on a concept near T can match; their order is the full walk's.
+    for position in sorted({i for concept in up.keys() | down.keys() for i in by_topic.get(concept, ())}):
+        claim, record, sides = activities[position]
         match = _best_topic(record.get("technology", []), up, down)
         if match is None:
             continue
         best_side = max((side for side, _ in sides), key=lambda side: (weights.get(side, 0.0), side))
         tech, kind, steps = match
         nato_side = tuple(sorted({node for _, node in sides}))
-        item = CoverageEvidence(
-            claim=claim,
-            label=str(record["label"]),
-            status=str((record.get("status") or ["?"])[0]),
-            counterpart=best_side,
-            counterparts=nato_side,
-            counterpart_labels=tuple(index.label(node) for node in nato_side),
-            technology=tech,
-            technology_label=index.label(tech),
-            match=kind,
-            steps=steps,
-            value=0.0,
-            sources=source_refs(G, claim),
-            quotes=tuple(record["quotes"]),
-            assumed_in=record.get("assumed_in"),
+        status = str((record.get("status") or ["?"])[0])
+        found.append(
+            CoverageEvidence(
+                claim=claim,
+                label=str(record["label"]),
+                status=status,
+                counterpart=best_side,
+                counterparts=nato_side,
+                counterpart_labels=tuple(index.label(node) for node in nato_side),
+                technology=tech,
+                technology_label=index.label(tech),
+                match=kind,
+                steps=steps,
+                value=_coverage_of(config, best_side, status, kind, steps),
+                sources=index.sources(claim),
+                quotes=tuple(record["quotes"]),
+                assumed_in=record.get("assumed_in"),
+            )
         )
-        found.append(_with_value(item, _coverage_value(config, item)))
     found.sort(key=lambda e: (-_round(e.value), e.steps, e.claim))
     return (min(1.0, max((e.value for e in found), default=0.0)), tuple(found))
 
@@ -489,6 +524,19 @@ def _partner_activities(
         index.memo[key] = found
     result: list[tuple[str, Mapping[str, Any], list[tuple[str, str]]]] = index.memo[key]
     return result
+
+
+def _activities_by_technology(index: Index, partner: str) -> dict[str, list[int]]:
+    """Return, for each technology, the positions of the partner's activities on it."""
+    key = ("activities by technology", partner)
+    if key not in index.memo:
+        table: dict[str, list[int]] = {}
+        for position, (_, record, _) in enumerate(_partner_activities(index, partner)):
+            for tech in record.get("technology", []):
+                table.setdefault(tech, []).append(position)
+        index.memo[key] = table
+    found: dict[str, list[int]] = index.memo[key]
+    return found
 
 
 def _best_topic(
@@ -660,9 +708,15 @@ def _recommended_reason(
     G: KG, index: Index, partner: str, technology: str, config: Config
 ) -> PriorityReason | None:
     up = index.distances(technology, "broader", config.integer("strength.max_hops"))
+    key = ("recommendations", partner)
+    if key not in index.memo:
+        index.memo[key] = [
+            (claim, index.claims[claim].get("technology", []))
+            for claim in index.claims_for("Recommendation", index.actors_of(partner))
+        ]
     hits: list[tuple[str, int]] = []
-    for claim in index.claims_for("Recommendation", index.actors_of(partner)):
-        techs = [t for t in index.claims[claim].get("technology", []) if t in up]
+    for claim, technologies in index.memo[key]:
+        techs = [t for t in technologies if t in up]
         if techs:
             hits.append((claim, min(up[t] for t in techs)))
     if not hits:
@@ -737,6 +791,7 @@ def explain_gap(
     )
 
 
+@paused()  # no cyclic collection while it builds millions of objects (natokg._gc)
 def technology_gaps(
     G: KG,
     config: Config | None = None,

@@ -27,6 +27,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from natokg._gc import paused
 from natokg.analysis._index import Index, SourceRef, source_refs
 from natokg.analysis.config import Config, default_config
 from natokg.analysis.project import KG, counterpart, partners
@@ -247,6 +248,7 @@ class Suggestion:
         }
 
 
+@paused()  # no cyclic collection while it builds millions of objects (natokg._gc)
 def suggest_links(
     G: KG,
     config: Config | None = None,
@@ -295,22 +297,27 @@ def suggest_links(
     scores = link_scores(B, method, chosen)
     candidates = set(config.iris("channels.frameworks"))
     by_actor, by_channel = B.neighbours()
+    wanted = set(chosen)
+    by_nation: dict[str, list[tuple[tuple[str, str], float]]] = {}
+    for pair, s in scores.items():
+        if pair[0] in wanted and pair[1] in candidates and s > 1e-12:
+            by_nation.setdefault(pair[0], []).append((pair, s))
     found: list[Suggestion] = []
     for nation in chosen:
         ranked = sorted(
-            (
-                (pair, s)
-                for pair, s in scores.items()
-                if pair[0] == nation and pair[1] in candidates and s > 1e-12
-            ),
+            by_nation.get(nation, []),
             key=lambda item: (-round(item[1], 9), index.label(item[0][1]), item[0][1]),
         )[:top]
         for (_, channel), score in ranked:
-            via = []
+            overlaps = []
             for other in sorted(by_channel.get(channel, set()) - {nation}):
                 shared = sorted(by_actor.get(nation, set()) & by_actor.get(other, set()))
                 if shared:
-                    via.append((other, index.label(other), tuple(index.label(c) for c in shared)))
+                    overlaps.append((other, shared))
+            if len(overlaps) > 3:  # only those sharing as much as the third most can be shown
+                cutoff = sorted((len(shared) for _, shared in overlaps), reverse=True)[2]
+                overlaps = [(other, shared) for other, shared in overlaps if len(shared) >= cutoff]
+            via = [(o, index.label(o), tuple(index.label(c) for c in shared)) for o, shared in overlaps]
             via.sort(key=lambda item: (-len(item[2]), item[1]))
             found.append(
                 Suggestion(
@@ -456,6 +463,7 @@ def _mean_sd(values: Sequence[float]) -> tuple[float, float]:
     return mean, math.sqrt(variance)
 
 
+@paused()  # no cyclic collection while it builds millions of objects (natokg._gc)
 def evaluate_links(
     G: KG,
     config: Config | None = None,

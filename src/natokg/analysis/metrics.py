@@ -23,7 +23,9 @@ from typing import Any
 
 import networkx as nx
 
+from natokg._gc import paused
 from natokg.analysis._index import Index
+from natokg.analysis._sparse import adjacency, dependencies, searches
 from natokg.analysis.config import Config, default_config
 from natokg.analysis.project import KG, counterpart, partners
 
@@ -35,7 +37,9 @@ __all__ = [
     "brokerage",
     "burt_constraint",
     "communities",
+    "partner_dependencies",
     "partner_dependency",
+    "sampled_betweenness",
     "sole_bridges",
     "tie_graph",
 ]
@@ -78,17 +82,20 @@ def tie_graph(G: KG, config: Config | None = None) -> nx.Graph[str]:
         if data.get("kind") in _TIE_KINDS:
             T.add_node(node, **data)
 
+    # Claims and kinds are gathered in sets and sorted once: a hub tie has thousands of claims.
+    gathered: dict[tuple[str, str], tuple[set[str], set[str]]] = {}
+
     def tie(u: str, v: str, kind: str, claim: str | None) -> None:
         if u == v or u not in T or v not in T:
             return
         a, b = sorted((u, v))
         if not T.has_edge(a, b):
             T.add_edge(a, b, claims=[], kinds=[])
-        data = T.edges[a, b]
-        if claim is not None and claim not in data["claims"]:
-            data["claims"] = sorted([*data["claims"], claim])
-        if kind not in data["kinds"]:
-            data["kinds"] = sorted([*data["kinds"], kind])
+            gathered[a, b] = (set(), set())
+        claims, kinds = gathered[a, b]
+        if claim is not None:
+            claims.add(claim)
+        kinds.add(kind)
 
     for u, v, data in sorted(G.edges(data=True), key=lambda e: (e[0], e[1], str(e[2].get("kind")))):
         if data.get("kind") in _STRUCTURE:
@@ -113,6 +120,9 @@ def tie_graph(G: KG, config: Config | None = None) -> nx.Graph[str]:
             else:
                 for u, v in combinations(participants, 2):
                     tie(u, v, "activity", claim)
+    for (a, b), (claims, kinds) in gathered.items():
+        T.edges[a, b]["claims"] = sorted(claims)
+        T.edges[a, b]["kinds"] = sorted(kinds)
     return T
 
 
@@ -132,11 +142,69 @@ def betweenness(T: nx.Graph[str], config: Config | None = None) -> dict[str, flo
     config = config or default_config()
     if T.number_of_nodes() == 0:
         return {}
-    k = None
     if T.number_of_nodes() > config.integer("metrics.exact_betweenness_max_nodes"):
         k = min(config.integer("metrics.betweenness_samples"), T.number_of_nodes())
-    values = nx.betweenness_centrality(T, k=k, normalized=True, seed=config.integer("metrics.seed"))
+        values = sampled_betweenness(T, k, seed=config.integer("metrics.seed"))
+    else:
+        values = nx.betweenness_centrality(T, normalized=True)
     return {node: float(values[node]) for node in sorted(values)}
+
+
+def sampled_betweenness(T: nx.Graph[str], k: int, *, seed: int, batch: int = 64) -> dict[str, float]:
+    """Return normalised betweenness estimated from `k` sampled sources, with sparse algebra.
+
+    The sources are the ones ``networkx.betweenness_centrality(T, k, seed=seed)`` draws,
+    and the estimate is the same (up to rounding): Brandes' dependencies from each source,
+    scaled as networkx 3.6 does (a sampled node is a source of fewer pairs). The
+    breadth-first searches run for `batch` sources at once as products of the adjacency
+    matrix with a matrix of path counts, level by level, and the dependencies flow back the
+    same way; a pure-Python search per source takes a minute on a tie graph of 20,000 nodes.
+
+    Parameters
+    ----------
+    T
+        An undirected, unweighted graph.
+    k
+        How many sources to sample (at most the number of nodes).
+    seed
+        The random seed.
+    batch
+        How many sources to search at once (memory: ``8 * nodes * batch`` bytes per matrix).
+
+    Returns
+    -------
+    dict
+        Node -> estimated betweenness.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> values = sampled_betweenness(nx.path_graph(["a", "b", "c"]), 3, seed=1)
+    >>> {node: round(value, 6) for node, value in values.items()}
+    {'a': 0.0, 'b': 1.0, 'c': 0.0}
+    """
+    import random
+
+    import numpy as np
+
+    nodes, position, A = adjacency(T)
+    n = len(nodes)
+    sources = random.Random(seed).sample(nodes, k)  # as networkx's py_random_state draws them
+    total = np.zeros(n)
+    for start in range(0, k, batch):
+        rows = np.array([position[node] for node in sources[start : start + batch]], dtype=np.intp)
+        sigma, dist, level = searches(A, rows)
+        delta = dependencies(A, sigma, dist, level, 1.0)
+        delta[rows, np.arange(len(rows))] = 0.0  # a source gains nothing from its own paths
+        total += delta.sum(axis=1)
+    others = n - 1
+    if others < 2:
+        return dict.fromkeys(nodes, 0.0)
+    sampled = set(sources)
+    source_scale = 1 / ((k - 1) * (others - 1)) if k > 1 else math.nan
+    other_scale = 1 / (k * (others - 1))
+    scale = [source_scale if node in sampled else other_scale for node in nodes]
+    return {node: float(total[i]) * scale[i] for i, node in enumerate(nodes)}
 
 
 def partner_dependency(T: nx.Graph[str], source: str, targets: Iterable[str]) -> dict[str, float]:
@@ -207,6 +275,50 @@ def partner_dependency(T: nx.Graph[str], source: str, targets: Iterable[str]) ->
             if through > 1e-12:
                 found[node] = through / len(reached)
     return dict(sorted(found.items(), key=lambda item: (-round(item[1], 9), item[0])))
+
+
+def partner_dependencies(
+    T: nx.Graph[str], sources: Iterable[str], targets: Iterable[str], *, batch: int = 64
+) -> dict[str, dict[str, float]]:
+    """Return `partner_dependency` for each of `sources`, computed for many at once.
+
+    The same shares (up to rounding), from breadth-first searches run as sparse matrix
+    products (`natokg.analysis._sparse`): 150 partners on a tie graph of 20,000 nodes take
+    a second instead of a minute.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> T = nx.Graph([("p", "a"), ("a", "n"), ("p", "b"), ("b", "n")])
+    >>> partner_dependencies(T, ["p", "a"], ["n"])
+    {'p': {'a': 0.5, 'b': 0.5}, 'a': {}}
+    """
+    import numpy as np
+
+    nodes, position, A = adjacency(T)
+    asked = list(dict.fromkeys(sources))
+    chosen = [s for s in asked if s in position]
+    found: dict[str, dict[str, float]] = {s: {} for s in asked if s not in position}
+    wanted = np.zeros(len(nodes))
+    wanted[[position[t] for t in set(targets) if t in position]] = 1.0
+    for start in range(0, len(chosen), batch):
+        group = chosen[start : start + batch]
+        rows = np.array([position[s] for s in group], dtype=np.intp)
+        columns = np.arange(len(rows))
+        gain = np.repeat(wanted[:, None], len(rows), axis=1)
+        gain[rows, columns] = 0.0  # a source is not its own target
+        sigma, dist, level = searches(A, rows)
+        delta = dependencies(A, sigma, dist, level, gain)
+        reached = ((dist >= 0) & (gain > 0)).sum(axis=0)
+        delta[rows, columns] = 0.0
+        for column, source in enumerate(group):
+            if not reached[column]:
+                found[source] = {}
+                continue
+            shares = delta[:, column] / reached[column]
+            hits = {nodes[i]: float(shares[i]) for i in np.flatnonzero(delta[:, column] > 1e-12)}
+            found[source] = dict(sorted(hits.items(), key=lambda item: (-round(item[1], 9), item[0])))
+    return found
 
 
 def sole_bridges(
@@ -410,6 +522,7 @@ def _finite(value: float | None) -> float | None:
     return None if value is None or math.isnan(value) else float(value)
 
 
+@paused()  # no cyclic collection while it builds millions of objects (natokg._gc)
 def brokerage(G: KG, config: Config | None = None, *, top: int | None = None) -> Brokerage:
     """Rank the organisations and programmes that bridge NATO and the partners.
 
@@ -457,10 +570,10 @@ def brokerage(G: KG, config: Config | None = None, *, top: int | None = None) ->
             component_of[node] = i
     bridges: list[PartnerBridge] = []
     shares: dict[str, dict[str, float]] = {}
-    for partner in chosen:
-        if partner not in T:
-            continue
-        dependency = partner_dependency(T, partner, nato_side)
+    present = [partner for partner in chosen if partner in T]
+    dependencies_of = partner_dependencies(T, present, nato_side)
+    for partner in present:
+        dependency = dependencies_of[partner]
         certain = [n for n, share in dependency.items() if share >= 1.0 - 1e-9]
         reachable = nato_in_component[component_of[partner]]
         for node, share in dependency.items():

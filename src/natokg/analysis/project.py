@@ -9,7 +9,9 @@ entities it links, and every edge keeps the IRIs of the claims behind it. Litera
 attributes. The claims' own text (label, sources, quotes) is kept once, in
 ``G.graph["claims"]``, so that every finding can show its evidence.
 
-The SPARQL lives in ``projection-*.rq`` beside this module.
+The SPARQL lives in ``projection-*.rq`` beside this module. Those queries have no
+``ORDER BY``: the projection sorts the rows itself, and sorting text costs Oxigraph minutes
+at a million triples where the unordered query takes seconds.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from rdflib import RDF, RDFS, Graph, Literal, URIRef
 from rdflib.namespace import SKOS
 from rdflib.query import ResultRow
 
+from natokg._gc import paused
 from natokg.analysis.config import NKG_PREFIX
 from natokg.store import Store
 
@@ -47,6 +50,8 @@ __all__ = [
     "partners",
     "project",
     "project_graphs",
+    "project_rows",
+    "projection_rows",
     "read_query",
     "targets",
 ]
@@ -152,7 +157,6 @@ _CLAIM_PROPERTIES = (
             *("source", "quote", "citation", "assumedIn"),
         ]
     ),
-    "http://www.w3.org/2000/01/rdf-schema#label",
 )
 _ENTITY_PROPERTIES = (
     *(
@@ -166,6 +170,7 @@ _ENTITY_PROPERTIES = (
     "http://www.w3.org/2004/02/skos/core#closeMatch",
 )
 _CLAIM_PROPERTY_SET = frozenset(_CLAIM_PROPERTIES)
+_CLAIM_CLASS_SET = frozenset(_CLAIM_CLASSES)
 _CLASS_BASES = (*_KIND_OF_BASE, NKG_PREFIX + "NatoBody", NKG_PREFIX + "ParliamentaryBody")
 
 Rows = Mapping[str, list[tuple[Any, ...]]]
@@ -206,7 +211,39 @@ def project(store: Store) -> KG:
     >>> G.nodes["https://w3id.org/natokg/id/rok"]["kind"]
     'nation'
     """
-    return _assemble({name: _rows(store, f"projection-{name}") for name in QUERIES})
+    return _assemble(projection_rows(store))
+
+
+def projection_rows(store: Store) -> dict[str, list[tuple[Any, ...]]]:
+    """Return the rows of the projection's queries on `store`, by query name (`QUERIES`).
+
+    With `project_rows`, a caller that projects the same store with several overlays
+    (what-if scenarios) reads the store once.
+    """
+    with paused():
+        return {name: _rows(store, f"projection-{name}") for name in QUERIES}
+
+
+def project_rows(rows: Rows, graphs: Iterable[Graph] = ()) -> KG:
+    """Return the projection of the store `rows` came from (`projection_rows`), plus `graphs`.
+
+    Parameters
+    ----------
+    rows
+        The store's projection rows.
+    graphs
+        Graphs projected together with the store, e.g. a scenario overlay. The overlay's
+        claims must be whole in it (typed there, with their statements), as
+        `natokg.analysis.scenarios.read_overlay` requires.
+
+    Returns
+    -------
+    networkx.MultiDiGraph
+        As `project`.
+    """
+    extra = _rows_from_graphs(graphs)
+    merged = {name: list(dict.fromkeys([*rows.get(name, []), *extra[name]])) for name in QUERIES}
+    return _assemble(merged)
 
 
 def project_graphs(graphs: Iterable[Graph]) -> KG:
@@ -227,7 +264,8 @@ def project_graphs(graphs: Iterable[Graph]) -> KG:
     networkx.MultiDiGraph
         As `project`.
     """
-    return _assemble(_rows_from_graphs(graphs))
+    with paused():
+        return _assemble(_rows_from_graphs(graphs))
 
 
 def _rows_from_graphs(graphs: Iterable[Graph]) -> dict[str, list[tuple[Any, ...]]]:
@@ -281,8 +319,7 @@ def _rows_from_graphs(graphs: Iterable[Graph]) -> dict[str, list[tuple[Any, ...]
     ]
     sources = [(s, o, None) for s, o in by_predicate[NKG_PREFIX + "paragraphNumber"]]
     sources += [(s, None, o) for s, o in by_predicate[NKG_PREFIX + "afterParagraph"]]
-    claim_classes = {URIRef(cls) for cls in _CLAIM_CLASSES}
-    claims = [(s, o, p, v) for s, o in typed if o in claim_classes for p, v in claim_statements.get(s, ())]
+    claims = [(s, p, v) for s, statements in claim_statements.items() for p, v in statements]
     return {
         "classes": classes,
         "types": types,
@@ -295,7 +332,17 @@ def _rows_from_graphs(graphs: Iterable[Graph]) -> dict[str, list[tuple[Any, ...]
 
 def _assemble(rows: Rows) -> KG:
     """Build the projection from the rows of the six projection queries, in any order."""
-    rows = {name: sorted(found, key=_row_key) for name, found in rows.items()}
+    with paused():
+        return _build(rows)
+
+
+# Rows whose order shows in the projection (a later value overwrites, a list keeps the order)
+# are sorted; the big ones (types, labels, claims) feed sets and sorted lists only.
+_ORDERED = ("classes", "properties", "sources")
+
+
+def _build(rows: Rows) -> KG:
+    rows = {name: sorted(found, key=_row_key) if name in _ORDERED else found for name, found in rows.items()}
     bases: dict[str, set[str]] = defaultdict(set)
     for cls, base in rows["classes"]:
         bases[str(cls)].add(str(base))
@@ -340,14 +387,24 @@ def _assemble(rows: Rows) -> KG:
             record["after"] = int(_value(after))
     G.graph["sources"] = dict(sorted(sources.items()))
 
-    statements: dict[str, dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
     kinds: dict[str, str] = {}
-    for claim, cls, prop, value in rows["claims"]:
-        kinds[str(claim)] = local_name(str(cls))
-        statements[str(claim)][local_name(str(prop))].append(_value(value))
+    for node, classes in types.items():
+        for cls in classes & _CLAIM_CLASS_SET:
+            kinds[node] = max(kinds.get(node, ""), cls)  # a claim of two kinds: the same one every time
+    statements: dict[str, dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
+    short: dict[Any, str] = {}  # a few properties, hundreds of thousands of rows
+    for claim, prop, value in rows["claims"]:
+        key = str(claim)
+        if key in kinds:
+            name = short.get(prop) or short.setdefault(prop, local_name(str(prop)))
+            statements[key][name].append(_value(value))
+    for claim in kinds:
+        labels = names.get(claim, {}).get(_RDFS_LABEL, [])
+        if labels:
+            statements[claim]["label"].extend(text for _, text in labels)
     claims: dict[str, dict[str, Any]] = {}
     for claim in sorted(statements):
-        claims[claim] = _claim_record(claim, kinds[claim], statements[claim])
+        claims[claim] = _claim_record(claim, local_name(kinds[claim]), statements[claim])
         _add_claim_edges(G, claim, claims[claim])
     G.graph["claims"] = claims
     return G
@@ -528,8 +585,9 @@ def find_node(G: KG, text: str, kinds: Sequence[str], what: str) -> str:
 
 def label(G: KG, node: str) -> str:
     """Return the label of `node`, or its local name if the projection does not hold it."""
-    if node in G:
-        return str(G.nodes[node].get("label", local_name(node)))
+    data = G.nodes.get(node)
+    if data is not None and "label" in data:
+        return str(data["label"])
     return local_name(node)
 
 

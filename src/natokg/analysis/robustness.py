@@ -18,6 +18,7 @@ from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from natokg._gc import paused
 from natokg.analysis.config import Config, default_config
 from natokg.analysis.gaps import Gap, technology_gaps
 from natokg.analysis.project import KG
@@ -277,6 +278,7 @@ class _Scorer:
         return np.lexsort((self.label_rank, -np.round(scores, 4)))
 
 
+@paused()  # no cyclic collection while it builds millions of objects (natokg._gc)
 def robustness(G: KG, config: Config | None = None, *, samples: int | None = None) -> Robustness:
     """Perturb every weight of the gap score and measure how the ranking moves.
 
