@@ -64,7 +64,7 @@ def test_sampling_every_node_gives_the_exact_betweenness() -> None:
 
 
 def test_batched_dependencies_match_one_search_per_partner() -> None:
-    """Returns, for many partners at once, the shares one search per partner finds."""
+    """Returns the shares that one search per partner finds, for many partners at once."""
     T = nx.relabel_nodes(nx.gnm_random_graph(150, 260, seed=4), lambda i: f"n{i:03d}")
     sources = [f"n{i:03d}" for i in range(0, 150, 7)] + ["missing"]
     targets = [f"n{i:03d}" for i in range(3, 150, 11)]

@@ -318,7 +318,7 @@ def test_queries_reuse_one_worker_per_snapshot(tmp_path: Path) -> None:
 
 
 def test_concurrent_queries_all_get_answers(shipped: OxigraphStore) -> None:
-    """Answers queries from several threads at once, the busy worker's share by one-off children."""
+    """Answers queries from several threads at once, queued on the snapshot's one worker."""
     from concurrent.futures import ThreadPoolExecutor
 
     expected = natokg.run_query(shipped, "partner-frameworks", partner="ROK").rows

@@ -69,12 +69,14 @@ class Worker:
         self._conn.close()
 
 
-def worker_for(store: Any, evaluate: Evaluate) -> Worker | None:
-    """Return an idle worker for `store`'s snapshot, locked for the caller; None without one.
+def worker_for(store: Any, evaluate: Evaluate, *, wait: float | None = None) -> Worker | None:
+    """Return the worker for `store`'s snapshot, locked for the caller; None without one.
 
-    None when the store has no ``snapshot`` (or only ``fork`` is missing), and when the
-    snapshot's worker is busy with another thread's query: the caller then forks a child
-    of its own. The caller releases ``worker.busy`` when done.
+    None when the store has no ``snapshot`` (or only ``fork`` is missing). When another
+    thread's query holds the worker, wait for it up to `wait` seconds (None: no limit) and
+    return None if it stays busy: forking a one-off child of a process whose other threads
+    are inside the store (RocksDB's own threads too) could leave the child deadlocked on a
+    lock copied in its held state. The caller releases ``worker.busy`` when done.
     """
     snapshot = getattr(store, "snapshot", None)
     if snapshot is None or "fork" not in multiprocessing.get_all_start_methods():
@@ -89,7 +91,8 @@ def worker_for(store: Any, evaluate: Evaluate) -> Worker | None:
             for key in idle[: max(0, len(_workers) + 1 - MAX_WORKERS)]:  # the oldest idle ones
                 threading.Thread(target=_workers.pop(key).stop, daemon=True).start()
             worker = _workers[snapshot] = Worker(store, evaluate)
-    return worker if worker.busy.acquire(blocking=False) else None
+    acquired = worker.busy.acquire(timeout=-1 if wait is None else max(wait, 0.0))
+    return worker if acquired else None
 
 
 def stop_all() -> None:

@@ -25,6 +25,7 @@ from __future__ import annotations
 import difflib
 import multiprocessing
 import re
+import time
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
@@ -1011,15 +1012,19 @@ def _in_worker(store: Store, text: str, bindings: Mapping[str, Identifier], time
         f"the query was stopped after {timeout:g} s (the time limit); "
         "narrow it, or raise the limit with --timeout"
     )
-    worker = worker_for(store, _evaluate)
-    if worker is not None:
-        try:
-            answer = worker.run(text, bindings, timeout)
-        finally:
-            worker.busy.release()
-        if answer is None:
+    if getattr(store, "snapshot", None) is not None:  # one long-lived worker per snapshot
+        started = time.monotonic()
+        worker = worker_for(store, _evaluate, wait=timeout)
+        if worker is not None:
+            try:
+                answer = worker.run(text, bindings, max(timeout - (time.monotonic() - started), 0.001))
+            finally:
+                worker.busy.release()
+            if answer is not None:
+                return answer
             raise stopped
-        return answer
+        if "fork" in multiprocessing.get_all_start_methods():
+            raise stopped  # waited the whole time limit for the worker
     method = _start_method()
     context: Any = multiprocessing.get_context(method)
     reader, writer = context.Pipe(duplex=False)
