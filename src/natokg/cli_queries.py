@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rdflib import Literal
@@ -21,21 +21,12 @@ from rich.text import Text
 
 from natokg._cli_app import MEMORY, StoreOption, app, chosen_store, console, fail
 from natokg.export import write_atomic
-from natokg.load import LoadError
-from natokg.params import QueryError
-from natokg.queries import (
-    DEFAULT_TIMEOUT,
-    KINDS,
-    InferMode,
-    NamedQuery,
-    get_query,
-    list_queries,
-    open_graph,
-    run_query,
-    sparql,
-)
+from natokg.params import DEFAULT_TIMEOUT, KINDS, QueryError
 from natokg.result import QueryResult
-from natokg.store import Store
+
+if TYPE_CHECKING:  # the query layer is imported by the commands that run queries
+    from natokg.queries import InferMode, NamedQuery
+    from natokg.store import Store
 
 __all__ = ["OutputFormat", "render"]
 
@@ -103,6 +94,8 @@ def queries_command(
     ] = OutputFormat.table,
 ) -> None:
     """List the named queries of the library: id, kind, summary and parameters."""
+    from natokg.queries import get_query, list_queries
+
     try:
         if query_id is not None:
             _show_query(get_query(query_id))
@@ -185,6 +178,8 @@ def query_command(
     store: StoreOption = MEMORY,
 ) -> None:
     """Run a named query, e.g. `natokg query partner-frameworks -p partner=ROK -p as_of=2016`."""
+    from natokg.queries import get_query, run_query
+
     chosen = _output_format(fmt, output)
     values: dict[str, object] = {}
     for item in param or []:
@@ -223,6 +218,8 @@ def sparql_command(
 
     SERVICE, FROM, LOAD and updates are refused.
     """
+    from natokg.queries import sparql
+
     chosen = _output_format(fmt, output)
     if query is not None and file is not None:
         fail("give the query either as an argument or with --file, not both")
@@ -269,6 +266,9 @@ def _output_format(fmt: OutputFormat | None, output: Path | None) -> OutputForma
 
 
 def _open(data: list[Path] | None, infer: Inference | None, store: str) -> Store:
+    from natokg.load import LoadError
+    from natokg.queries import open_graph
+
     mode: InferMode | None = infer.value if infer else None
     opened = chosen_store(store, data)
     if opened is not None:

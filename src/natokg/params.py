@@ -41,6 +41,8 @@ from rdflib import XSD, Literal, URIRef, Variable
 from rdflib.term import Identifier
 
 __all__ = [
+    "DEFAULT_TIMEOUT",
+    "KINDS",
     "PARAM_TYPES",
     "Param",
     "ParameterError",
@@ -52,6 +54,13 @@ __all__ = [
     "valid_name",
     "variable",
 ]
+
+#: Seconds a query may run unless told otherwise (here, not in queries.py, so that the command
+#: line can name it without importing the query layer at start).
+DEFAULT_TIMEOUT = 30.0
+
+#: The kinds of named query, and the folders they live in.
+KINDS: Mapping[str, str] = {"report": "reports", "construct": "reports", "gap": "gaps", "check": "checks"}
 
 #: The parameter types a query header may declare.
 PARAM_TYPES = ("iri", "literal", "string", "integer", "decimal", "boolean", "date", "year", "enum")

@@ -42,6 +42,8 @@ from natokg import resources
 from natokg._workers import worker_for
 from natokg.load import load_graph
 from natokg.params import (
+    DEFAULT_TIMEOUT,
+    KINDS,
     PARAM_TYPES,
     Param,
     ParameterError,
@@ -84,11 +86,6 @@ __all__ = [
     "sparql",
 ]
 
-#: Seconds a query may run before it is stopped.
-DEFAULT_TIMEOUT = 30.0
-
-#: The kinds of named query, and the folders they live in.
-KINDS: Mapping[str, str] = {"report": "reports", "construct": "reports", "gap": "gaps", "check": "checks"}
 
 #: How deeply brackets (``{``, ``(``, ``[``) may nest in a query; deeper is a syntax error.
 MAX_NESTING = 16
