@@ -262,7 +262,10 @@ def _common(
             except natokg.QueryTimeoutError:
                 return None
 
-        rows = len(natokg.run_query(store, query, bindings, timeout=limit)) if ours() is not None else -1
+        try:
+            rows = len(natokg.run_query(store, query, bindings, timeout=limit))
+        except natokg.QueryTimeoutError:
+            rows = -1
         queries[query.id] = {
             "natokg": median_of(ours, runs),
             "native": median_of(lambda query=query, b=bindings: native.time(query.text, b, limit), runs),
