@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -206,3 +207,19 @@ def test_bad_targets_are_refused_before_anything_is_sent(
     nowhere = "http://127.0.0.1:9/sparql"  # nothing listens: a request would fail otherwise
     with pytest.raises(PushError, match=message):
         push(small_graph("x"), SparqlStore(nowhere, nowhere, graph=store_graph), graph)
+
+
+@pytest.mark.slow
+def test_push_from_an_oxigraph_store_gives_the_same_graph(
+    virtuoso: Virtuoso, writer: SparqlStore, target: str, tmp_path: Path
+) -> None:
+    """Pushes an Oxigraph store's triples, read without a Dataset copy, as the memory store's."""
+    from natokg.resources import graph_files, ontology_files
+    from natokg.store_oxigraph import OxigraphStore
+
+    memory = natokg.load_graph().store
+    oxigraph = OxigraphStore(tmp_path / "store")
+    oxigraph.bulk_load([*ontology_files(), *graph_files()])
+    result = push(oxigraph, writer, target, graph_store=virtuoso.graph_store_url)
+    assert result.triples == len(union_graph(memory)) == writer.count(target)
+    assert isomorphic(canonical_graph(content(virtuoso, target)), canonical_graph(union_graph(memory)))

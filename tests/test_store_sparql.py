@@ -5,6 +5,8 @@ from __future__ import annotations
 import doctest
 import importlib
 import json
+import multiprocessing
+import threading
 import uuid
 from collections.abc import Iterator
 
@@ -229,15 +231,33 @@ def test_ask_construct_and_bindings_work_over_http(pushed: tuple[SparqlStore, na
 
 
 @pytest.mark.slow
-def test_queries_with_a_time_limit_run_in_a_worker(pushed: tuple[SparqlStore, natokg.Store]) -> None:
-    """Runs a named query with its time limit (a forked worker with its own connection) over HTTP."""
+def test_queries_with_a_time_limit_give_the_same_rows(pushed: tuple[SparqlStore, natokg.Store]) -> None:
+    """Runs a named query with and without its time limit over HTTP, with the memory store's rows."""
     remote, memory = pushed
     limited = natokg.run_query(remote, "partner-frameworks", partner="ROK")
     assert limited.rows == natokg.run_query(memory, "partner-frameworks", partner="ROK", timeout=None).rows
-    again = natokg.run_query(
-        remote, "partner-frameworks", partner="ROK", timeout=None
-    )  # the parent's client still works
+    again = natokg.run_query(remote, "partner-frameworks", partner="ROK", timeout=None)
     assert again.rows == limited.rows
+
+
+def test_a_slow_endpoint_meets_the_time_limit_without_a_child_process() -> None:
+    """Stops waiting for an endpoint at the query's time limit, in the calling process."""
+    release = threading.Event()
+
+    def slow(*_: object) -> tuple[int, dict[str, str], bytes]:
+        release.wait(30)
+        return results(ONE_ROW)
+
+    with http_server(slow) as url:
+        store = SparqlStore(url + "/sparql")
+        children = set(multiprocessing.active_children())  # other tests' workers may live on
+        try:  # the endpoint answers only once released: the error comes before any answer
+            with pytest.raises(natokg.QueryTimeoutError, match="stopped after 0.5 s"):
+                natokg.sparql(store, "SELECT ?s WHERE { ?s ?p ?o }", timeout=0.5)
+            assert set(multiprocessing.active_children()) <= children
+        finally:
+            release.set()
+        assert len(natokg.sparql(store, "SELECT ?s WHERE { ?s ?p ?o }", timeout=5)) == 1
 
 
 @pytest.mark.slow

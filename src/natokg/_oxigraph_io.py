@@ -45,9 +45,22 @@ _PREFIX_LINE = re.compile(r"^\s*(?:@prefix|PREFIX)\s+([A-Za-z][\w.-]*)?:\s*<([^<
 _MISSING = object()
 
 
-def converter() -> Callable[[Any], Node | None]:
-    """Return a function that turns pyoxigraph terms into rdflib terms, each distinct term once."""
-    seen: dict[Any, Node | None] = {None: None}
+#: Terms converted for earlier answers, kept for the next ones (a worker answers query
+#: after query, mostly about the same entities; an rdflib literal takes microseconds to make).
+_SHARED: dict[Any, Node | None] = {None: None}
+_SHARED_MAX = 1 << 16
+
+
+def converter(*, shared: bool = False) -> Callable[[Any], Node | None]:
+    """Return a function that turns pyoxigraph terms into rdflib terms, each distinct term once.
+
+    With `shared`, terms converted for earlier answers are reused (a query answer); without
+    it, the function keeps its own (a dump of the whole store, which would flush the rest).
+    """
+    if shared and len(_SHARED) > _SHARED_MAX:
+        _SHARED.clear()
+        _SHARED[None] = None
+    seen: dict[Any, Node | None] = _SHARED if shared else {None: None}
     get = seen.get
 
     def convert(term: Any) -> Node | None:
@@ -63,7 +76,7 @@ def _rdflib_term(term: Any) -> Node:
     import pyoxigraph as ox
 
     if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
+        return str.__new__(URIRef, term.value)  # Oxigraph checked the IRI: skip rdflib's check
     if isinstance(term, ox.Literal):
         if term.language:
             return Literal(term.value, lang=term.language)

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import datetime
 import re
+import threading
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -170,6 +171,7 @@ class Resolver:
     ) -> None:
         self._source = labels
         self._indexed = False
+        self._lock = threading.Lock()
         self._labels: dict[str, set[URIRef]] = {}
         self._display: dict[URIRef, str] = {}
         self._local: dict[str, set[URIRef]] = {}
@@ -177,16 +179,25 @@ class Resolver:
         self.exists = exists
 
     def _index(self) -> None:
+        # A resolver of an unchanging store serves several threads (natokg serve): the index
+        # is built once, under a lock, and published whole.
         if self._indexed:
             return
-        self._indexed = True
-        for entity, label in self._source() if callable(self._source) else self._source:
-            self._labels.setdefault(normalize_label(label), set()).add(entity)
-            local = re.split(r"[#/]", str(entity))[-1]
-            self._local.setdefault(normalize_label(local), set()).add(entity)
-            shown = self._display.get(entity)
-            if shown is None or (len(label), label) > (len(shown), shown):
-                self._display[entity] = label  # the longest label is usually the full name
+        with self._lock:
+            if self._indexed:
+                return
+            labels: dict[str, set[URIRef]] = {}
+            local_names: dict[str, set[URIRef]] = {}
+            display: dict[URIRef, str] = {}
+            for entity, label in self._source() if callable(self._source) else self._source:
+                labels.setdefault(normalize_label(label), set()).add(entity)
+                local = re.split(r"[#/]", str(entity))[-1]
+                local_names.setdefault(normalize_label(local), set()).add(entity)
+                shown = display.get(entity)
+                if shown is None or (len(label), label) > (len(shown), shown):
+                    display[entity] = label  # the longest label is usually the full name
+            self._labels, self._local, self._display = labels, local_names, display
+            self._indexed = True
 
     def label(self, entity: URIRef) -> str:
         """Return the entity's fullest label, or its IRI."""

@@ -26,7 +26,7 @@ from rdflib import BNode, Dataset, Graph
 from rdflib.term import Node
 
 from natokg.sparql_text import SparqlTextError, check_iri, ntriples
-from natokg.store import Store, union_graph
+from natokg.store import Store
 from natokg.store_sparql import SparqlStore, SparqlStoreError
 
 __all__ = [
@@ -223,11 +223,14 @@ def _checked(iri: str, what: str) -> str:
 
 
 def _triples(source: Store | Graph) -> list[Triple]:
-    if isinstance(source, Dataset):
-        return list({(s, p, o) for s, p, o, _ in source.quads((None, None, None, None))})
-    if isinstance(source, Graph):
+    if isinstance(source, Graph) and not isinstance(source, Dataset):
         return list(source)
-    return list(union_graph(source))
+    read = getattr(source, "triples", None) if not isinstance(source, Graph) else None
+    if read is not None:  # the store's own reading, without a copy
+        return list(read())
+    # A store's copy is one Dataset; its triples are read straight from it (no second graph).
+    dataset = source if isinstance(source, Dataset) else source.dataset()
+    return list({(s, p, o): None for s, p, o, _ in dataset.quads((None, None, None, None))})
 
 
 def _upload(

@@ -25,6 +25,7 @@ from __future__ import annotations
 import difflib
 import multiprocessing
 import re
+import threading
 import time
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -310,8 +311,13 @@ def parse_query_file(path: str | PathLike[str]) -> NamedQuery:
 
 def declared_prefixes(text: str) -> dict[str, str]:
     """Return the ``PREFIX`` declarations of a query (comments ignored)."""
+    return dict(_declared_prefixes(text))
+
+
+@lru_cache(maxsize=256)  # read on every run of a named query
+def _declared_prefixes(text: str) -> tuple[tuple[str, str], ...]:
     body = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
-    return {m.group(1) or "": m.group(2) for m in _PREFIX_DECL.finditer(body)}
+    return tuple((m.group(1) or "", m.group(2)) for m in _PREFIX_DECL.finditer(body))
 
 
 # ---------------------------------------------------------------------------
@@ -909,7 +915,23 @@ def sparql(
     return _execute(store, full, checked, timeout, query_id=None, namespaces=namespaces)
 
 
+#: Resolvers of stores that name an unchanging snapshot (an Oxigraph generation), kept from
+#: one query to the next: their answers cannot change, and checking a parameter costs two
+#: queries, more than a small query itself. Only the newest few: each may index every label.
+_SNAPSHOT_RESOLVERS: dict[Any, Resolver] = {}
+_SNAPSHOT_RESOLVERS_KEPT = 4
+_snapshot_lock = threading.Lock()
+
+
 def _lazy_resolver(store: Store) -> Any:
+    snapshot = getattr(store, "snapshot", None)
+    if snapshot is not None:
+        with _snapshot_lock:
+            found = _SNAPSHOT_RESOLVERS.pop(snapshot, None) or _resolver(store, remember=True)
+            _SNAPSHOT_RESOLVERS[snapshot] = found  # now the newest
+            while len(_SNAPSHOT_RESOLVERS) > _SNAPSHOT_RESOLVERS_KEPT:
+                del _SNAPSHOT_RESOLVERS[next(iter(_SNAPSHOT_RESOLVERS))]
+        return lambda: found
     made: list[Resolver] = []
 
     def get() -> Resolver:
@@ -920,7 +942,8 @@ def _lazy_resolver(store: Store) -> Any:
     return get
 
 
-def _resolver(store: Store) -> Resolver:
+def _resolver(store: Store, *, remember: bool = False) -> Resolver:
+    """Return a resolver asking `store`; with `remember`, each answer is kept (an unchanging store)."""
     properties = f"<{RDFS.label}> <{SKOS.prefLabel}> <{SKOS.altLabel}>"
     every_label = f"SELECT ?e ?label WHERE {{ VALUES ?p {{ {properties} }} ?e ?p ?label FILTER(isIRI(?e)) }}"
 
@@ -935,7 +958,24 @@ def _resolver(store: Store) -> Resolver:
     def exists(entity: URIRef) -> bool:
         return _ask(store, "ASK { { ?e ?p ?o } UNION { ?s ?p ?e } }", {"e": entity})
 
+    if remember:
+        is_instance, exists = _remembered(is_instance), _remembered(exists)
     return Resolver(labels, is_instance, exists)
+
+
+def _remembered(ask: Any) -> Any:
+    """Return `ask` keeping its answers (at most 10,000: parameters are few, but come from users)."""
+    answers: dict[tuple[URIRef, ...], bool] = {}
+
+    def remembered(*terms: URIRef) -> bool:
+        answer = answers.get(terms)
+        if answer is None:
+            answer = answers[terms] = ask(*terms)
+            if len(answers) > 10_000:
+                answers.clear()
+        return answer
+
+    return remembered
 
 
 def _rows(store: Store, text: str, bindings: Mapping[str, Identifier]) -> list[tuple[Any, ...]]:
@@ -961,21 +1001,35 @@ def _execute(
 ) -> QueryResult:
     if timeout is not None and not timeout > 0:
         raise QueryError(f"the time limit must be a positive number of seconds, got {timeout!r}")
-    outcome = (
-        _evaluate(store, text, bindings) if timeout is None else _in_worker(store, text, bindings, timeout)
-    )
+    if timeout is None or getattr(store, "limits_its_own_queries", False):
+        outcome = _evaluate(store, text, bindings, timeout)
+    else:
+        outcome = _in_worker(store, text, bindings, timeout)
     status, payload = outcome
+    if status == "timeout":
+        raise QueryTimeoutError(_stopped_message(timeout))
     if status == "error":
         raise QueryError(f"the query failed: {payload}")
     columns, rows = payload
     return QueryResult(tuple(columns), tuple(rows), query_id=query_id, namespaces=dict(namespaces))
 
 
-def _evaluate(store: Store, text: str, bindings: Mapping[str, Identifier]) -> Outcome:
-    """Run the query here and now; every failure becomes an ``("error", message)`` outcome."""
+def _evaluate(
+    store: Store, text: str, bindings: Mapping[str, Identifier], timeout: float | None = None
+) -> Outcome:
+    """Run the query here and now; every failure becomes an ``("error", message)`` outcome.
+
+    A `timeout` goes to a store that keeps time limits itself (``limits_its_own_queries``);
+    its running out is a ``("timeout", message)`` outcome.
+    """
     try:
-        result = store.query(text, bindings)
+        if timeout is None:
+            result = store.query(text, bindings)
+        else:
+            result = store.query(text, bindings, timeout=timeout)  # type: ignore[call-arg]
         return "ok", _materialize(result)
+    except TimeoutError as exc:
+        return "timeout", str(exc)
     except RecursionError:
         return "error", f"the query is nested too deeply to evaluate (over {MAX_NESTING} levels)"
     except Exception as exc:  # rdflib raises many kinds while evaluating; report, never crash
@@ -993,6 +1047,13 @@ def _materialize(result: Result) -> tuple[list[str], list[tuple[Node | None, ...
     return columns, [tuple(row) for row in result]  # type: ignore[arg-type]
 
 
+def _stopped_message(timeout: float | None) -> str:
+    return (
+        f"the query was stopped after {timeout:g} s (the time limit); "
+        "narrow it, or raise the limit with --timeout"
+    )
+
+
 def _start_method() -> str:
     # fork shares the loaded graph with the worker at no cost; spawn (where fork is missing)
     # ships it as N-Quads.
@@ -1005,10 +1066,7 @@ def _in_worker(store: Store, text: str, bindings: Mapping[str, Identifier], time
     A store with an immutable snapshot (Oxigraph) reuses one long-lived child
     (`natokg._workers`); any other store forks a child for the query.
     """
-    stopped = QueryTimeoutError(
-        f"the query was stopped after {timeout:g} s (the time limit); "
-        "narrow it, or raise the limit with --timeout"
-    )
+    stopped = QueryTimeoutError(_stopped_message(timeout))
     if getattr(store, "snapshot", None) is not None:  # one long-lived worker per snapshot
         started = time.monotonic()
         worker = worker_for(store, _evaluate, wait=timeout)

@@ -53,10 +53,12 @@ class StoreError(ValueError):
 class Store(Protocol):
     """A triple store that natokg can load into and query.
 
-    Two optional attributes tune how natokg uses a store: ``exists`` (False for a store
-    never written, so that commands reading it can say so) and ``snapshot`` (a hashable
+    Optional attributes tune how natokg uses a store: ``exists`` (False for a store
+    never written, so that commands reading it can say so), ``snapshot`` (a hashable
     name for content that never changes, so that queries reuse one worker process; see
-    `natokg._workers`).
+    `natokg._workers`), ``limits_its_own_queries`` (True when `query` takes a ``timeout``
+    and keeps it, so that no worker process is needed) and ``triples()`` (each distinct
+    triple, read without the copy `dataset` makes).
     """
 
     def add_graph(self, graph: Graph) -> None:
@@ -173,6 +175,20 @@ class MemoryStore:
 
     def __len__(self) -> int:
         return sum(1 for _ in self._ds.quads((None, None, None, None)))
+
+    def triples(self) -> Iterator[tuple[Node, Node, Node]]:
+        """Yield each distinct triple once, whatever its graphs, without copying the store.
+
+        Examples
+        --------
+        >>> from rdflib import Graph, URIRef
+        >>> store = MemoryStore()
+        >>> store.add_graph(Graph().add((URIRef("urn:a"), URIRef("urn:b"), URIRef("urn:c"))))
+        >>> [str(term) for triple in store.triples() for term in triple]
+        ['urn:a', 'urn:b', 'urn:c']
+        """
+        for triple, _ in self._ds.store.triples((None, None, None), None):
+            yield triple
 
     def dataset(self) -> Dataset:
         """Return a copy of the content, with named graphs and prefixes.
@@ -411,6 +427,7 @@ def bind_values(sparql: str, bindings: Mapping[str, Identifier]) -> str:
     return f"{sparql[:at]}{block}{sparql[at:]}"
 
 
+@lru_cache(maxsize=256)  # the same few query texts come back again and again
 def _where_group(sparql: str) -> tuple[int, int, bool]:
     """Find the ``{`` that opens the query's outer ``WHERE`` group.
 

@@ -105,6 +105,7 @@ class OxigraphStore:
 
         self._ox = pyoxigraph
         self.path = None if path is None else Path(path)
+        self._resolved: str | None = None
         self._meta: dict[str, Any] = {}
         self._handle: ox.Store = pyoxigraph.Store()
         if self.path is not None:
@@ -121,7 +122,11 @@ class OxigraphStore:
         The query layer keeps one long-lived worker process per snapshot (`natokg._workers`).
         """
         current = self._meta.get("current")
-        return None if self.path is None or not current else (str(self.path.resolve()), str(current))
+        if self.path is None or not current:
+            return None
+        if self._resolved is None:  # resolved once: a query asks for it twice
+            self._resolved = str(self.path.resolve())
+        return (self._resolved, str(current))
 
     @property
     def exists(self) -> bool:
@@ -157,7 +162,7 @@ class OxigraphStore:
             result = Result("ASK")
             result.askAnswer = bool(answer)
             return result
-        convert = converter()
+        convert = converter(shared=True)
         if isinstance(answer, self._ox.QueryTriples):
             result = Result("CONSTRUCT")
             graph = Graph()
@@ -198,6 +203,16 @@ class OxigraphStore:
         for prefix, namespace in self.prefixes().items():
             copy.bind(prefix, namespace, override=False)
         return copy
+
+    def triples(self) -> Iterator[tuple[Node, Node, Node]]:
+        """Yield each distinct triple once, whatever its graphs, as rdflib terms (no `Dataset` copy)."""
+        convert = converter()
+        seen: set[tuple[Any, Any, Any]] = set()
+        for quad in self._handle:
+            triple = (quad.subject, quad.predicate, quad.object)
+            if triple not in seen:
+                seen.add(triple)
+                yield (convert(quad.subject), convert(quad.predicate), convert(quad.object))  # type: ignore[misc]
 
     def prefixes(self) -> dict[str, str]:
         """Return the prefixes of the loaded files (prefix -> namespace)."""

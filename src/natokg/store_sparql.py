@@ -29,7 +29,7 @@ from natokg import __version__
 from natokg.sparql_text import SparqlTextError, bind_values, check_iri, with_default_graph
 from natokg.store import prepare_local_query
 
-__all__ = ["DEFAULT_TIMEOUT", "SparqlStore", "SparqlStoreError", "make_auth"]
+__all__ = ["DEFAULT_TIMEOUT", "SparqlStore", "SparqlStoreError", "SparqlTimeoutError", "make_auth"]
 
 #: Seconds an HTTP request to the endpoint may take.
 DEFAULT_TIMEOUT = 300.0
@@ -44,6 +44,10 @@ AuthArg = httpx.Auth | tuple[str, str] | None
 
 class SparqlStoreError(RuntimeError):
     """The endpoint could not be reached, refused a request or answered something unusable."""
+
+
+class SparqlTimeoutError(SparqlStoreError, TimeoutError):
+    """The endpoint did not answer within the time given."""
 
 
 def make_auth(user: str | None, password: str | None, scheme: str = "digest") -> httpx.Auth | None:
@@ -135,6 +139,11 @@ class SparqlStore:
         self._client: httpx.Client | None = None
         self._pid = 0
 
+    #: The query layer hands this store a query's time limit instead of running the query in
+    #: a child process: killing a child would not stop the endpoint's work either, and
+    #: forking one costs more than many queries take.
+    limits_its_own_queries = True
+
     def __repr__(self) -> str:
         return f"SparqlStore({self.query_url!r}, {self.update_url!r}, graph={self.graph!r})"
 
@@ -183,6 +192,8 @@ class SparqlStore:
         headers = {"Accept": accept, **kwargs.pop("headers", {})}
         try:
             response = self.client().request(method, url, headers=headers, **kwargs)
+        except httpx.TimeoutException as exc:
+            raise SparqlTimeoutError(f"{what} at {url}: no answer in time ({type(exc).__name__})") from None
         except httpx.HTTPError as exc:
             raise SparqlStoreError(f"{what} at {url}: {type(exc).__name__}: {exc}") from None
         if response.status_code >= 400:
@@ -191,7 +202,13 @@ class SparqlStore:
 
     # -- the Store interface ------------------------------------------------------------------
 
-    def query(self, sparql: str, init_bindings: Mapping[str, Identifier] | None = None) -> Result:
+    def query(
+        self,
+        sparql: str,
+        init_bindings: Mapping[str, Identifier] | None = None,
+        *,
+        timeout: float | None = None,
+    ) -> Result:
         """Run a SPARQL 1.1 query at the endpoint.
 
         Parameters
@@ -200,6 +217,8 @@ class SparqlStore:
             A SELECT, ASK, CONSTRUCT or DESCRIBE query.
         init_bindings
             Values for variables (IRIs or literals), sent as a ``VALUES`` block.
+        timeout
+            Seconds to wait for the answer (default: the store's `timeout`).
 
         Returns
         -------
@@ -210,7 +229,8 @@ class SparqlStore:
         RemoteAccessError
             If the query uses ``SERVICE`` or ``FROM``/``FROM NAMED``.
         SparqlStoreError
-            If the endpoint fails, refuses the query or caps its result.
+            If the endpoint fails, refuses the query or caps its result
+            (`SparqlTimeoutError` when it does not answer in time).
         """
         form = prepare_local_query(sparql).algebra.name
         try:
@@ -227,6 +247,7 @@ class SparqlStore:
             what="query",
             data=data,
             accept=_GRAPH_TYPES if graph_form else _RESULTS_JSON,
+            **({} if timeout is None else {"timeout": timeout}),
         )
         capped = response.headers.get("X-SPARQL-MaxRows")
         if capped is not None:
