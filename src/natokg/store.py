@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
@@ -57,8 +57,9 @@ class Store(Protocol):
     never written, so that commands reading it can say so), ``snapshot`` (a hashable
     name for content that never changes, so that queries reuse one worker process; see
     `natokg._workers`), ``limits_its_own_queries`` (True when `query` takes a ``timeout``
-    and keeps it, so that no worker process is needed) and ``triples()`` (each distinct
-    triple, read without the copy `dataset` makes).
+    and keeps it, so that no worker process is needed) and ``triples(predicates=None, *,
+    distinct=True)`` (the triples, all or by predicate, read without the copy `dataset`
+    makes; push and the gap analysis's projection use it).
     """
 
     def add_graph(self, graph: Graph) -> None:
@@ -176,8 +177,17 @@ class MemoryStore:
     def __len__(self) -> int:
         return sum(1 for _ in self._ds.quads((None, None, None, None)))
 
-    def triples(self) -> Iterator[tuple[Node, Node, Node]]:
+    def triples(
+        self, predicates: Iterable[str] | None = None, *, distinct: bool = True
+    ) -> Iterator[tuple[Node, Node, Node]]:
         """Yield each distinct triple once, whatever its graphs, without copying the store.
+
+        Parameters
+        ----------
+        predicates
+            Only the triples with one of these predicate IRIs (read from the index), or all.
+        distinct
+            Accepted for the `Store` protocol; rdflib yields each triple once anyway.
 
         Examples
         --------
@@ -187,8 +197,10 @@ class MemoryStore:
         >>> [str(term) for triple in store.triples() for term in triple]
         ['urn:a', 'urn:b', 'urn:c']
         """
-        for triple, _ in self._ds.store.triples((None, None, None), None):
-            yield triple
+        patterns = [None] if predicates is None else [URIRef(p) for p in sorted(predicates)]
+        for predicate in patterns:
+            for triple, _ in self._ds.store.triples((None, predicate, None), None):
+                yield triple
 
     def dataset(self) -> Dataset:
         """Return a copy of the content, with named graphs and prefixes.

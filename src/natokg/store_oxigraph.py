@@ -22,7 +22,7 @@ import json
 import os
 import re
 import shutil
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -204,15 +204,36 @@ class OxigraphStore:
             copy.bind(prefix, namespace, override=False)
         return copy
 
-    def triples(self) -> Iterator[tuple[Node, Node, Node]]:
-        """Yield each distinct triple once, whatever its graphs, as rdflib terms (no `Dataset` copy)."""
+    def triples(
+        self, predicates: Iterable[str] | None = None, *, distinct: bool = True
+    ) -> Iterator[tuple[Node, Node, Node]]:
+        """Yield the triples, whatever their graphs, as rdflib terms (no `Dataset` copy).
+
+        Parameters
+        ----------
+        predicates
+            Only the triples with one of these predicate IRIs (read from the index), or all.
+        distinct
+            Each triple once (False: once per graph holding it, without remembering them all).
+        """
+        ox = self._ox
         convert = converter()
+        if predicates is None:
+            quads: Iterable[Any] = self._handle
+        else:
+            quads = (
+                quad
+                for predicate in sorted(predicates)
+                for quad in self._handle.quads_for_pattern(None, ox.NamedNode(predicate), None, None)
+            )
         seen: set[tuple[Any, Any, Any]] = set()
-        for quad in self._handle:
-            triple = (quad.subject, quad.predicate, quad.object)
-            if triple not in seen:
+        for quad in quads:
+            if distinct:
+                triple = (quad.subject, quad.predicate, quad.object)
+                if triple in seen:
+                    continue
                 seen.add(triple)
-                yield (convert(quad.subject), convert(quad.predicate), convert(quad.object))  # type: ignore[misc]
+            yield (convert(quad.subject), convert(quad.predicate), convert(quad.object))  # type: ignore[misc]
 
     def prefixes(self) -> dict[str, str]:
         """Return the prefixes of the loaded files (prefix -> namespace)."""

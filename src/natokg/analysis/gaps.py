@@ -19,6 +19,7 @@ explained, and rescored under other weights (`rescore`) without recomputing the 
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -708,24 +709,25 @@ def _recommended_reason(
     G: KG, index: Index, partner: str, technology: str, config: Config
 ) -> PriorityReason | None:
     up = index.distances(technology, "broader", config.integer("strength.max_hops"))
-    key = ("recommendations", partner)
-    if key not in index.memo:
-        index.memo[key] = [
-            (claim, index.claims[claim].get("technology", []))
-            for claim in index.claims_for("Recommendation", index.actors_of(partner))
-        ]
-    hits: list[tuple[str, int]] = []
-    for claim, technologies in index.memo[key]:
-        techs = [t for t in technologies if t in up]
-        if techs:
-            hits.append((claim, min(up[t] for t in techs)))
+    key = ("recommendations by technology", partner)
+    if key not in index.memo:  # looked up per concept: a scan per gap grew with gaps x recommendations
+        table: dict[str, list[str]] = defaultdict(list)
+        for claim in index.claims_for("Recommendation", index.actors_of(partner)):
+            for tech in index.claims[claim].get("technology", []):
+                table[tech].append(claim)
+        index.memo[key] = table
+    by_technology: dict[str, list[str]] = index.memo[key]
+    hits: dict[str, int] = {}  # claim -> fewest steps up to a concept it names
+    for concept, steps in up.items():
+        for claim in by_technology.get(concept, ()):
+            hits[claim] = min(steps, hits.get(claim, steps))
     if not hits:
         return None
-    inherited = min(steps for _, steps in hits) > 0
+    inherited = min(hits.values()) > 0
     weight = config.number("priority.recommended") * (
         config.number("priority.inherited") if inherited else 1.0
     )
-    claims = tuple(sorted(claim for claim, _ in hits))
+    claims = tuple(sorted(hits))
     return PriorityReason(
         reason="recommended",
         weight=weight,

@@ -170,6 +170,18 @@ _ENTITY_PROPERTIES = (
     "http://www.w3.org/2004/02/skos/core#closeMatch",
 )
 _CLAIM_PROPERTY_SET = frozenset(_CLAIM_PROPERTIES)
+#: Every predicate the projection reads.
+_WANTED = frozenset(
+    {
+        str(RDF.type),
+        str(RDFS.subClassOf),
+        *(str(p) for p in _LABEL_PROPERTIES),
+        *_ENTITY_PROPERTIES,
+        *_CLAIM_PROPERTIES,
+        NKG_PREFIX + "paragraphNumber",
+        NKG_PREFIX + "afterParagraph",
+    }
+)
 _CLAIM_CLASS_SET = frozenset(_CLAIM_CLASSES)
 _CLASS_BASES = (*_KIND_OF_BASE, NKG_PREFIX + "NatoBody", NKG_PREFIX + "ParliamentaryBody")
 
@@ -218,9 +230,14 @@ def projection_rows(store: Store) -> dict[str, list[tuple[Any, ...]]]:
     """Return the rows of the projection's queries on `store`, by query name (`QUERIES`).
 
     With `project_rows`, a caller that projects the same store with several overlays
-    (what-if scenarios) reads the store once.
+    (what-if scenarios) reads the store once. A store that reads triples by predicate
+    (``triples(predicates)``, the Oxigraph store) answers by index scans instead of the six
+    queries' joins: the same rows, in a third of the time at 1M triples.
     """
     with paused():
+        read = getattr(store, "triples", None)
+        if read is not None:
+            return _rows_from_triples(read(_WANTED, distinct=False))
         return {name: _rows(store, f"projection-{name}") for name in QUERIES}
 
 
@@ -270,24 +287,20 @@ def project_graphs(graphs: Iterable[Graph]) -> KG:
 
 def _rows_from_graphs(graphs: Iterable[Graph]) -> dict[str, list[tuple[Any, ...]]]:
     """Evaluate the six projection queries over the union of `graphs` with triple patterns."""
+    return _rows_from_triples(triple for graph in graphs for triple in graph.triples((None, None, None)))
+
+
+def _rows_from_triples(triples: Iterable[tuple[Any, Any, Any]]) -> dict[str, list[tuple[Any, ...]]]:
+    """Evaluate the six projection queries over `triples` (any repeated, any predicate)."""
     by_predicate: dict[str, set[tuple[Any, Any]]] = defaultdict(set)
-    wanted = {
-        str(RDF.type),
-        str(RDFS.subClassOf),
-        *(str(p) for p in _LABEL_PROPERTIES),
-        *_ENTITY_PROPERTIES,
-        *_CLAIM_PROPERTIES,
-        NKG_PREFIX + "paragraphNumber",
-        NKG_PREFIX + "afterParagraph",
-    }
     claim_statements: dict[Any, set[tuple[Any, Any]]] = defaultdict(set)
-    for graph in graphs:
-        for subject, predicate, obj in graph.triples((None, None, None)):
-            key = str(predicate)
-            if key in wanted:
-                by_predicate[key].add((subject, obj))
-            if key in _CLAIM_PROPERTY_SET:
-                claim_statements[subject].add((predicate, obj))
+    wanted = _WANTED
+    for subject, predicate, obj in triples:
+        key = str(predicate)
+        if key in wanted:
+            by_predicate[key].add((subject, obj))
+        if key in _CLAIM_PROPERTY_SET:
+            claim_statements[subject].add((predicate, obj))
 
     children: dict[str, set[str]] = defaultdict(set)
     for sub, sup in by_predicate[str(RDFS.subClassOf)]:
