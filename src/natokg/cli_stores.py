@@ -20,6 +20,8 @@ if TYPE_CHECKING:
 
     from rich.progress import Progress, TaskID
 
+    from natokg.store import Store
+
 __all__: list[str] = []
 
 #: Files at least this big get a progress bar (on a terminal).
@@ -65,9 +67,10 @@ def load_command(
         )
     opened = open_store_or_fail(store, existing=False)
     files = [*resources.ontology_files(), *(paths or resources.graph_files())]
-    before = len(opened) if getattr(opened, "exists", True) else 0
-    started = time.perf_counter()
+    errors: tuple[type[Exception], ...] = (LoadError, StoreError, *_endpoint_errors(opened))
     try:
+        before = len(opened) if getattr(opened, "exists", True) else 0
+        started = time.perf_counter()
         from natokg.store_oxigraph import OxigraphStore
 
         if isinstance(opened, OxigraphStore):
@@ -78,7 +81,7 @@ def load_command(
         else:
             load_files(opened, files)
             after = len(opened)
-    except (LoadError, StoreError) as exc:
+    except errors as exc:
         fail(str(exc))
     took = time.perf_counter() - started
     size = sum(Path(file).stat().st_size for file in files)
@@ -88,6 +91,15 @@ def load_command(
         soft_wrap=True,
         highlight=False,
     )
+
+
+def _endpoint_errors(opened: Store) -> tuple[type[Exception], ...]:
+    """Return the errors a SPARQL store raises, if `opened` is one (its module is then loaded)."""
+    if type(opened).__module__ != "natokg.store_sparql":
+        return ()
+    from natokg.store_sparql import SparqlStoreError
+
+    return (SparqlStoreError,)
 
 
 def _progress() -> Progress:
