@@ -42,7 +42,10 @@ def load_command(
         typer.Option(
             "--store",
             metavar="STORE",
-            help="The store to fill: oxigraph:PATH (created if missing) or sparql:QUERY_URL,UPDATE_URL.",
+            help="The store to fill: oxigraph:PATH (created if missing) or sparql:QUERY_URL,UPDATE_URL "
+            "with optional fields ,graph=IRI ,user=NAME ,password-file=PATH ,auth=digest|basic; e.g. "
+            "sparql:http://127.0.0.1:8890/sparql,http://127.0.0.1:8890/sparql-auth,"
+            "graph=https://w3id.org/natokg/graph,user=dba,password-file=~/.natokg-virtuoso",
             show_default=False,
         ),
     ] = MEMORY,
@@ -63,7 +66,8 @@ def load_command(
     if store.strip() == MEMORY:
         fail(
             "natokg load fills a store that outlives the command: give --store oxigraph:PATH "
-            "(or sparql:QUERY_URL,UPDATE_URL); other commands load files into memory by themselves"
+            "(or sparql:QUERY_URL,UPDATE_URL,graph=IRI,user=NAME,password-file=PATH); "
+            "other commands load files into memory by themselves"
         )
     opened = open_store_or_fail(store, existing=False)
     files = [*resources.ontology_files(), *(paths or resources.graph_files())]
