@@ -4,19 +4,15 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
-import sys
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from support import (
-    REPO,
     RunNatokg,
     Virtuoso,
-    clean_env,
     missing_component,
+    run_natokg_process,
     start_virtuoso,
     stop_virtuoso,
     virtuoso_from_env,
@@ -33,23 +29,7 @@ def _projection_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
 @pytest.fixture
 def run_natokg() -> RunNatokg:
     """Run ``python -m natokg ARGS`` in a child process; stdout and stderr kept apart."""
-
-    def run(
-        *args: str | os.PathLike[str],
-        cwd: Path | None = None,
-        env: dict[str, str] | None = None,
-    ) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "natokg", *map(str, args)],
-            capture_output=True,
-            text=True,
-            cwd=cwd or REPO,
-            env=clean_env(**(env or {})),
-            timeout=300,
-            check=False,
-        )
-
-    return run
+    return run_natokg_process
 
 
 @pytest.fixture(scope="session")

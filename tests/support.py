@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -47,6 +48,21 @@ def clean_env(**extra: str) -> dict[str, str]:
     return env
 
 
+def run_natokg_process(
+    *args: str | os.PathLike[str], cwd: Path | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m natokg ARGS`` in a child process; stdout and stderr kept apart."""
+    return subprocess.run(
+        [sys.executable, "-m", "natokg", *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=cwd or REPO,
+        env=clean_env(**(env or {})),
+        timeout=300,
+        check=False,
+    )
+
+
 # ---------------------------------------------------------------------------
 # Virtuoso: the CI's instance (NATOKG_VIRTUOSO_* set by .ci/virtuoso), or one of our own
 # ---------------------------------------------------------------------------
@@ -75,6 +91,19 @@ class Virtuoso:
     def graph_store_url(self) -> str:
         """The Graph Store Protocol endpoint (HTTP Digest auth)."""
         return f"{self.url}/sparql-graph-crud-auth"
+
+    def push_args(self, graph: str) -> list[str]:
+        """Return the arguments of ``natokg push`` that replace `graph` with the shipped graph."""
+        args = ["push", "--endpoint", self.update_url, "--graph-store", self.graph_store_url]
+        return [*args, "--graph", graph, "--user", self.user, "--password-file", str(self.password_file)]
+
+    def drop(self, graph: str) -> None:
+        """Drop named graph `graph`, if it is there."""
+        from natokg.store_sparql import SparqlStore, make_auth
+
+        writer = SparqlStore(self.update_url, self.update_url, auth=make_auth(self.user, self.password))
+        writer.update(f"DROP SILENT GRAPH <{graph}>")
+        writer.close()
 
 
 def virtuoso_from_env() -> Virtuoso | None:

@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from natokg.cli import app
-from natokg.store_sparql import SparqlStore, make_auth
+from natokg.store_sparql import SparqlStore
 from support import FIXTURES, RunNatokg, Virtuoso
 
 runner = CliRunner()
@@ -119,16 +119,11 @@ def test_an_unreachable_store_is_a_clear_error() -> None:
 def test_push_command_replaces_the_graph(virtuoso: Virtuoso, run_natokg: RunNatokg) -> None:
     """Pushes the shipped graph, prints the verified count on stdout and exits 0."""
     graph = f"https://w3id.org/natokg/test/{uuid.uuid4()}"
-    args = ["push", "--endpoint", virtuoso.update_url, "--graph-store", virtuoso.graph_store_url]
-    args += ["--graph", graph, "--user", virtuoso.user, "--password-file", str(virtuoso.password_file)]
     try:
-        result = run_natokg(*args)
+        result = run_natokg(*virtuoso.push_args(graph))
         assert result.returncode == 0, result.stderr
         count = SparqlStore(virtuoso.query_url, graph=graph).count()
         assert result.stdout.startswith(f"pushed {count} triples to <{graph}>")
         assert virtuoso.password not in result.stdout + result.stderr
     finally:
-        writer = SparqlStore(
-            virtuoso.update_url, virtuoso.update_url, auth=make_auth(virtuoso.user, virtuoso.password)
-        )
-        writer.update(f"DROP SILENT GRAPH <{graph}>")
+        virtuoso.drop(graph)

@@ -11,7 +11,7 @@ import pytest
 from support import clean_env
 
 #: Slow to import, and needed only by some commands (timings in benchmarks/startup.py).
-HEAVY = ["rdflib.plugins.sparql", "pyshacl", "owlrl", "scipy", "pydantic"]
+HEAVY = ["rdflib.plugins.sparql", "pyshacl", "owlrl", "scipy", "pydantic", "httpx"]
 
 
 def imported_after(code: str) -> set[str]:
@@ -24,7 +24,7 @@ def imported_after(code: str) -> set[str]:
 
 @pytest.mark.parametrize("code", ["import natokg", "import natokg.cli"])
 def test_importing_natokg_imports_no_heavy_module(code: str) -> None:
-    """Imports neither the SPARQL engine, pySHACL, OWL-RL, SciPy nor pydantic."""
+    """Imports neither the SPARQL engine, pySHACL, OWL-RL, SciPy, pydantic nor the HTTP client."""
     modules = imported_after(code)
     assert [name for name in HEAVY if name in modules] == []
 

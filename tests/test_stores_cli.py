@@ -127,6 +127,7 @@ def test_replace_keeps_only_the_new_files(tmp_path: Path) -> None:
         (["gaps", "--store", "oxigraph:{missing}"], "no store there yet"),
         (["load", "--store", "oxigraph:{file}"], "is a file"),
         (["load", "--store", "oxigraph:{spec}", "http://127.0.0.1:9/data.ttl"], "looks like a URL"),
+        (["load", "--store", "sparql:http://127.0.0.1:9/q,http://127.0.0.1:9/u"], "ConnectError"),
         (["info", "graph/nations.ttl", "--store", "oxigraph:{spec}"], "already holds its data"),
         (["gaps", "graph/nations.ttl", "--store", "oxigraph:{spec}"], "already holds its data"),
         (["query", "events", "--data", "graph/nations.ttl", "--store", "oxigraph:{spec}"], "holds its"),

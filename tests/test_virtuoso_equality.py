@@ -13,8 +13,6 @@ path able to match zero steps with a UNION or an alternation are written around 
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import uuid
 from collections.abc import Iterator
 from typing import Any
@@ -27,7 +25,7 @@ from natokg.analysis import project, technology_gaps
 from natokg.analysis.project import QUERIES, read_query
 from natokg.queries import get_query
 from natokg.store_sparql import SparqlStore, make_auth
-from support import Virtuoso, clean_env
+from support import Virtuoso, run_natokg_process
 from test_queries_differential import CASES, canonical_rdflib
 
 pytestmark = pytest.mark.slow
@@ -83,22 +81,10 @@ def case_params() -> list[Any]:
 def remote(virtuoso: Virtuoso) -> Iterator[SparqlStore]:
     """A store reading the graph that `natokg push` put into Virtuoso."""
     graph = f"https://w3id.org/natokg/test/{uuid.uuid4()}"
-    args = ["push", "--endpoint", virtuoso.update_url, "--graph-store", virtuoso.graph_store_url]
-    args += ["--graph", graph, "--user", virtuoso.user, "--password-file", str(virtuoso.password_file)]
-    result = subprocess.run(
-        [sys.executable, "-m", "natokg", *args],
-        capture_output=True,
-        text=True,
-        env=clean_env(),
-        timeout=300,
-        check=False,
-    )
+    result = run_natokg_process(*virtuoso.push_args(graph))
     assert result.returncode == 0, result.stderr
     yield SparqlStore(virtuoso.query_url, graph=graph)
-    writer = SparqlStore(
-        virtuoso.update_url, virtuoso.update_url, auth=make_auth(virtuoso.user, virtuoso.password)
-    )
-    writer.update(f"DROP SILENT GRAPH <{graph}>")
+    virtuoso.drop(graph)
 
 
 @pytest.fixture(scope="module")

@@ -65,7 +65,10 @@ StoreOption = Annotated[
         metavar="STORE",
         help=(
             "Where the graph is: memory (load the files for this command), oxigraph:PATH "
-            "(a store filled by `natokg load`) or sparql:QUERY_URL[,UPDATE_URL] (an endpoint)."
+            "(a store filled by `natokg load`) or sparql:QUERY_URL[,UPDATE_URL] (an endpoint) "
+            "with optional fields ,graph=IRI (the named graph `natokg push` wrote) ,user=NAME "
+            ",password-file=PATH ,auth=digest|basic; e.g. "
+            "sparql:http://127.0.0.1:8890/sparql,graph=https://w3id.org/natokg/graph"
         ),
     ),
 ]

@@ -8,18 +8,17 @@ as it was). The HTTP and store modules are imported inside the command, so that 
 
 from __future__ import annotations
 
-import ipaddress
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
-from urllib.parse import urlsplit
 
 import typer
 from rich.markup import escape
 
 from natokg._cli_app import PathsArgument, app, console, fail, load
+from natokg.credentials import read_password, refuse_basic_in_clear
 
-__all__ = ["AuthScheme", "read_password"]
+__all__ = ["AuthScheme"]
 
 _BATCH_SIZE = 10_000  # natokg.push.DEFAULT_BATCH_SIZE, repeated to keep the import lazy
 
@@ -29,34 +28,6 @@ class AuthScheme(StrEnum):
 
     digest = "digest"
     basic = "basic"
-
-
-def read_password(path: Path) -> str:
-    """Return the password in file `path` (one line; the line end is not part of it).
-
-    Raises
-    ------
-    ValueError
-        If the file cannot be read or holds no password.
-    """
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ValueError(f"{path}: cannot read the password file: {exc}") from None
-    password = text.removesuffix("\n").removesuffix("\r")
-    if not password or "\n" in password:
-        raise ValueError(f"{path}: the password file must hold one line, the password")
-    return password
-
-
-def _loopback(url: str) -> bool:
-    host = urlsplit(url).hostname or ""
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 @app.command()
@@ -129,16 +100,8 @@ def push(
         ):
             if url is not None:
                 check_url(url, what)
-                if (
-                    auth is AuthScheme.basic
-                    and user
-                    and urlsplit(url).scheme == "http"
-                    and not _loopback(url)
-                ):
-                    raise ValueError(
-                        f"{what} {url}: basic auth over plain http would send the password in clear; "
-                        "use https or --auth digest"
-                    )
+                if auth is AuthScheme.basic and user:
+                    refuse_basic_in_clear(url, what, "--auth digest")
         if password_file is not None and user is None:
             raise ValueError("--password-file needs --user")
         if user is not None and password_file is None:

@@ -20,6 +20,8 @@ if TYPE_CHECKING:
 
     from rich.progress import Progress, TaskID
 
+    from natokg.store import Store
+
 __all__: list[str] = []
 
 #: Files at least this big get a progress bar (on a terminal).
@@ -40,7 +42,10 @@ def load_command(
         typer.Option(
             "--store",
             metavar="STORE",
-            help="The store to fill: oxigraph:PATH (created if missing) or sparql:QUERY_URL,UPDATE_URL.",
+            help="The store to fill: oxigraph:PATH (created if missing) or sparql:QUERY_URL,UPDATE_URL "
+            "with optional fields ,graph=IRI ,user=NAME ,password-file=PATH ,auth=digest|basic; e.g. "
+            "sparql:http://127.0.0.1:8890/sparql,http://127.0.0.1:8890/sparql-auth,"
+            "graph=https://w3id.org/natokg/graph,user=dba,password-file=~/.natokg-virtuoso",
             show_default=False,
         ),
     ] = MEMORY,
@@ -61,13 +66,15 @@ def load_command(
     if store.strip() == MEMORY:
         fail(
             "natokg load fills a store that outlives the command: give --store oxigraph:PATH "
-            "(or sparql:QUERY_URL,UPDATE_URL); other commands load files into memory by themselves"
+            "(or sparql:QUERY_URL,UPDATE_URL,graph=IRI,user=NAME,password-file=PATH); "
+            "other commands load files into memory by themselves"
         )
     opened = open_store_or_fail(store, existing=False)
     files = [*resources.ontology_files(), *(paths or resources.graph_files())]
-    before = len(opened) if getattr(opened, "exists", True) else 0
-    started = time.perf_counter()
+    errors: tuple[type[Exception], ...] = (LoadError, StoreError, *_endpoint_errors(opened))
     try:
+        before = len(opened) if getattr(opened, "exists", True) else 0
+        started = time.perf_counter()
         from natokg.store_oxigraph import OxigraphStore
 
         if isinstance(opened, OxigraphStore):
@@ -78,7 +85,7 @@ def load_command(
         else:
             load_files(opened, files)
             after = len(opened)
-    except (LoadError, StoreError) as exc:
+    except errors as exc:
         fail(str(exc))
     took = time.perf_counter() - started
     size = sum(Path(file).stat().st_size for file in files)
@@ -88,6 +95,15 @@ def load_command(
         soft_wrap=True,
         highlight=False,
     )
+
+
+def _endpoint_errors(opened: Store) -> tuple[type[Exception], ...]:
+    """Return the errors a SPARQL store raises, if `opened` is one (its module is then loaded)."""
+    if type(opened).__module__ != "natokg.store_sparql":
+        return ()
+    from natokg.store_sparql import SparqlStoreError
+
+    return (SparqlStoreError,)
 
 
 def _progress() -> Progress:
