@@ -252,7 +252,7 @@ def test_a_slow_endpoint_meets_the_time_limit_without_a_child_process() -> None:
         store = SparqlStore(url + "/sparql")
         children = set(multiprocessing.active_children())  # other tests' workers may live on
         try:  # the endpoint answers only once released: the error comes before any answer
-            with pytest.raises(natokg.QueryTimeoutError, match="stopped after 0.5 s"):
+            with pytest.raises(natokg.QueryTimeoutError, match=r"stopped after 0\.5 s"):
                 natokg.sparql(store, "SELECT ?s WHERE { ?s ?p ?o }", timeout=0.5)
             assert set(multiprocessing.active_children()) <= children
         finally:

@@ -181,8 +181,6 @@ class Resolver:
     def _index(self) -> None:
         # A resolver of an unchanging store serves several threads (natokg serve): the index
         # is built once, under a lock, and published whole.
-        if self._indexed:
-            return
         with self._lock:
             if self._indexed:
                 return
