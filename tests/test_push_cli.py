@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+import natokg
 from natokg.cli import app
 from natokg.store_sparql import SparqlStore
 from support import FIXTURES, RunNatokg, Virtuoso
@@ -125,5 +126,44 @@ def test_push_command_replaces_the_graph(virtuoso: Virtuoso, run_natokg: RunNato
         count = SparqlStore(virtuoso.query_url, graph=graph).count()
         assert result.stdout.startswith(f"pushed {count} triples to <{graph}>")
         assert virtuoso.password not in result.stdout + result.stderr
+    finally:
+        virtuoso.drop(graph)
+
+
+def test_a_store_that_is_not_there_is_refused_before_anything_is_sent(tmp_path: Path) -> None:
+    """Exits 2 naming the empty Oxigraph store given with --store, and refuses files beside it."""
+    spec = f"oxigraph:{tmp_path / 'none'}"
+    result = runner.invoke(app, ["push", "--endpoint", NOWHERE, "--graph", GRAPH, "--store", spec])
+    assert result.exit_code == 2
+    assert "no store there yet" in result.output
+    beside = runner.invoke(
+        app,
+        [
+            "push",
+            "--endpoint",
+            NOWHERE,
+            "--graph",
+            GRAPH,
+            "--store",
+            spec,
+            str(FIXTURES / "invalid" / "malformed.ttl"),
+        ],
+    )
+    assert beside.exit_code == 2
+    assert "already holds its data" in beside.output
+
+
+@pytest.mark.slow
+def test_push_from_an_oxigraph_store(virtuoso: Virtuoso, run_natokg: RunNatokg, tmp_path: Path) -> None:
+    """Pushes what `natokg load` put into an Oxigraph store: the memory push's count, nothing parsed again."""
+    spec = f"oxigraph:{tmp_path / 'store'}"
+    assert run_natokg("load", "--store", spec).returncode == 0
+    graph = f"https://w3id.org/natokg/test/{uuid.uuid4()}"
+    try:
+        result = run_natokg(*virtuoso.push_args(graph), "--store", spec)
+        assert result.returncode == 0, result.stderr
+        expected = len(list(natokg.load_graph().store.triples()))
+        assert SparqlStore(virtuoso.query_url, graph=graph).count() == expected
+        assert result.stdout.startswith(f"pushed {expected} triples to <{graph}>")
     finally:
         virtuoso.drop(graph)

@@ -1,4 +1,4 @@
-"""RDF terms written as SPARQL text, and parameters bound as a VALUES block, safely."""
+"""RDF terms written as SPARQL text, parameters bound as a VALUES block and a default graph added, safely."""
 
 from __future__ import annotations
 
@@ -12,15 +12,8 @@ from rdflib.plugins.sparql.parser import parseQuery
 
 from natokg.push import batches
 from natokg.queries import list_queries
-from natokg.sparql_text import (
-    SparqlTextError,
-    bind_values,
-    check_iri,
-    ntriples,
-    sparql_term,
-    with_default_graph,
-)
-from natokg.store import MemoryStore
+from natokg.sparql_text import SparqlTextError, check_iri, ntriples, sparql_term, with_default_graph
+from natokg.store import MemoryStore, bind_values
 
 A = URIRef("urn:ex:a")
 P = URIRef("urn:ex:p")
@@ -90,20 +83,20 @@ def test_typed_and_tagged_literals_keep_their_kind() -> None:
 @pytest.mark.parametrize(
     ("query", "expected"),
     [
-        ("SELECT * { ?x ?p ?o }", "SELECT * { VALUES (?x) { (<urn:ex:a>) } ?x ?p ?o }"),
+        ("SELECT * { ?x ?p ?o }", "SELECT * { VALUES (?x) { (<urn:ex:a>) }\n ?x ?p ?o }"),
         (
             "CONSTRUCT { ?x ?p ?o } WHERE { ?x ?p ?o }",
-            "CONSTRUCT { ?x ?p ?o } WHERE { VALUES (?x) { (<urn:ex:a>) } ?x ?p ?o }",
+            "CONSTRUCT { ?x ?p ?o } WHERE { VALUES (?x) { (<urn:ex:a>) }\n ?x ?p ?o }",
         ),
-        ("ASK { ?x ?p ?o }", "ASK { VALUES (?x) { (<urn:ex:a>) } ?x ?p ?o }"),
+        ("ASK { ?x ?p ?o }", "ASK { VALUES (?x) { (<urn:ex:a>) }\n ?x ?p ?o }"),
         (
             "PREFIX where: <urn:w#> SELECT (EXISTS { ?x ?p ?o } AS ?e) WHERE { ?x where:p ?o }",
             "PREFIX where: <urn:w#> SELECT (EXISTS { ?x ?p ?o } AS ?e) "
-            "WHERE { VALUES (?x) { (<urn:ex:a>) } ?x where:p ?o }",
+            "WHERE { VALUES (?x) { (<urn:ex:a>) }\n ?x where:p ?o }",
         ),
         (
             "SELECT ?x WHERE { # a { in a comment\n ?x ?p '}' }",
-            "SELECT ?x WHERE { VALUES (?x) { (<urn:ex:a>) } # a { in a comment\n ?x ?p '}' }",
+            "SELECT ?x WHERE { VALUES (?x) { (<urn:ex:a>) }\n # a { in a comment\n ?x ?p '}' }",
         ),
     ],
     ids=["select-without-where", "construct", "ask", "exists-in-projection", "braces-in-comment-and-string"],
@@ -111,20 +104,21 @@ def test_typed_and_tagged_literals_keep_their_kind() -> None:
 def test_values_go_to_the_start_of_the_outer_where_group(query: str, expected: str) -> None:
     """Puts the VALUES block at the start of the outer WHERE group, whatever comes before it."""
     assert bind_values(query, {"x": A}) == expected
+    assert values_of(expected) == [{Variable("x"): A}]
 
 
 @pytest.mark.parametrize(
-    ("query", "bindings"),
+    ("query", "bindings", "message"),
     [
-        ("DESCRIBE <urn:ex:a>", {"x": A}),
-        ("CONSTRUCT WHERE { ?x ?p ?o }", {"x": A}),
-        ("SELECT * WHERE { ?s ?p ?o }", {"not a name": A}),
+        ("DESCRIBE <urn:ex:a>", {"x": A}, "no WHERE group"),
+        ("SELECT * WHERE { ?s ?p ?o }", {"not a name": A}, "not a variable name"),
+        ("SELECT * WHERE { ?s ?p ?o }", {"x": URIRef("urn:ex:a> } DROP ALL #")}, "not an absolute IRI"),
     ],
-    ids=["no-where-group", "construct-short-form", "bad-variable-name"],
+    ids=["no-where-group", "bad-variable-name", "iri-closing-bracket"],
 )
-def test_unbindable_queries_are_refused(query: str, bindings: dict[str, URIRef]) -> None:
-    """Refuses to bind where no WHERE group takes a VALUES block, or the name is no variable."""
-    with pytest.raises(SparqlTextError):
+def test_unbindable_queries_are_refused(query: str, bindings: dict[str, URIRef], message: str) -> None:
+    """Refuses a query without a WHERE group, a name that is no variable, and an IRI that could end early."""
+    with pytest.raises(ValueError, match=message):
         bind_values(query, bindings)
 
 

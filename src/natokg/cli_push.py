@@ -15,7 +15,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from natokg._cli_app import PathsArgument, app, console, fail, load
+from natokg._cli_app import MEMORY, PathsArgument, StoreOption, app, console, fail, load
 from natokg.credentials import read_password, refuse_basic_in_clear
 
 __all__ = ["AuthScheme"]
@@ -79,6 +79,7 @@ def push(
     timeout: Annotated[
         float, typer.Option("--timeout", min=0.1, help="Seconds each HTTP request may take.")
     ] = 300.0,
+    source: StoreOption = MEMORY,
 ) -> None:
     """Replace a named graph of a SPARQL 1.1 store with the graph (ontology and data).
 
@@ -112,7 +113,7 @@ def push(
         )
     except (ValueError, SparqlTextError) as exc:
         fail(str(exc))
-    loaded = load(paths)
+    loaded = load(paths, source)  # a filled Oxigraph store is read without parsing anything
 
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 

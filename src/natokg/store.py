@@ -392,10 +392,11 @@ def bind_values(sparql: str, bindings: Mapping[str, Identifier]) -> str:
     r"""Return `sparql` with `bindings` joined as a ``VALUES`` block at the top of its ``WHERE`` group.
 
     For engines without rdflib's ``initBindings`` (Oxigraph, a remote endpoint): the values
-    are RDF terms written by rdflib, never text from the user, and the block joins the
-    outer group, which means the same as pre-binding for the variables of its triple
-    patterns and filters (``tests/test_queries_differential.py`` shows it for every named
-    query).
+    are RDF terms written by `natokg.sparql_text.sparql_term` (every IRI and language tag
+    checked, every string escaped, ``\u`` included), never text from the user, and the
+    block joins the outer group, which means the same as pre-binding for the variables of
+    its triple patterns and filters (``tests/test_queries_differential.py`` shows it for
+    every named query). Strings, IRIs and comments are skipped when looking for the group.
 
     Parameters
     ----------
@@ -411,7 +412,8 @@ def bind_values(sparql: str, bindings: Mapping[str, Identifier]) -> str:
     Raises
     ------
     ValueError
-        For a blank node, a bad variable name, or a query without a ``WHERE`` group.
+        For a blank node, a term `sparql_term` refuses (`SparqlTextError`), a bad variable
+        name, or a query without a ``WHERE`` group.
 
     Examples
     --------
@@ -421,6 +423,8 @@ def bind_values(sparql: str, bindings: Mapping[str, Identifier]) -> str:
     """
     if not bindings:
         return sparql
+    from natokg.sparql_text import sparql_term  # with rdflib's SPARQL parser, which a query needs anyway
+
     names = sorted(bindings)
     for name in names:
         term = bindings[name]
@@ -429,7 +433,7 @@ def bind_values(sparql: str, bindings: Mapping[str, Identifier]) -> str:
         if isinstance(term, BNode) or not isinstance(term, URIRef | Literal):
             raise ValueError(f"?{name}: only an IRI or a literal can be bound, got {term!r}")
     variables = " ".join(f"?{name}" for name in names)
-    values = " ".join(bindings[name].n3() for name in names)
+    values = " ".join(sparql_term(bindings[name]) for name in names)  # checked and escaped
     block = f" VALUES ({variables}) {{ ({values}) }}\n"
     where, at, short = _where_group(sparql)
     if short:  # CONSTRUCT WHERE { T } takes triples only: write it as CONSTRUCT { T } WHERE { ... T }
@@ -437,6 +441,22 @@ def bind_values(sparql: str, bindings: Mapping[str, Identifier]) -> str:
         template = sparql[at:end]
         return f"{sparql[:where]}{{{template}}} {sparql[where:at]}{block}{sparql[at:]}"
     return f"{sparql[:at]}{block}{sparql[at:]}"
+
+
+def where_clause(sparql: str) -> int:
+    """Return where the query's outer ``WHERE`` clause starts: its keyword, or its ``{`` without one.
+
+    Raises
+    ------
+    ValueError
+        For a query without a ``WHERE`` group.
+
+    Examples
+    --------
+    >>> where_clause("SELECT * WHERE { ?s ?p ?o }")
+    9
+    """
+    return _where_group(sparql)[0]
 
 
 @lru_cache(maxsize=256)  # the same few query texts come back again and again

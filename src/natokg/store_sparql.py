@@ -2,9 +2,9 @@
 
 Queries go over the SPARQL 1.1 Protocol (form POST), updates too; the store refuses the same
 queries `MemoryStore` refuses (``SERVICE``, ``FROM``) before anything is sent. Parameters travel
-as a ``VALUES`` block of RDF terms (`natokg.sparql_text.bind_values`), never as pasted text.
-When the store is given a `graph`, it reads that graph only (the protocol's
-``default-graph-uri``) and writes into it.
+as a ``VALUES`` block of RDF terms (`natokg.store.bind_values`), never as pasted text.
+When the store is given a `graph`, it reads that graph only (a ``FROM`` clause of its own:
+with the protocol's ``default-graph-uri``, Virtuoso 7.2 gets ``MINUS`` wrong) and writes into it.
 
 What an endpoint returns is taken as it comes, with one exception: a literal typed
 ``xsd:string`` becomes a simple literal, the same RDF 1.1 term that rdflib writes without a
@@ -26,8 +26,8 @@ from rdflib.query import Result
 from rdflib.term import Identifier
 
 from natokg import __version__
-from natokg.sparql_text import SparqlTextError, bind_values, check_iri, with_default_graph
-from natokg.store import prepare_local_query
+from natokg.sparql_text import check_iri, with_default_graph
+from natokg.store import bind_values, prepare_local_query
 
 __all__ = ["DEFAULT_TIMEOUT", "SparqlStore", "SparqlStoreError", "SparqlTimeoutError", "make_auth"]
 
@@ -233,11 +233,10 @@ class SparqlStore:
             (`SparqlTimeoutError` when it does not answer in time).
         """
         form = prepare_local_query(sparql).algebra.name
-        try:
-            text = bind_values(sparql, init_bindings or {})
-            if self.graph is not None:
-                text = with_default_graph(text, self.graph)
-        except SparqlTextError as exc:
+        try:  # the FROM clause first: the text without values is the same from one call to the next
+            text = sparql if self.graph is None else with_default_graph(sparql, self.graph)
+            text = bind_values(text, init_bindings or {})
+        except ValueError as exc:  # SparqlTextError included
             raise SparqlStoreError(str(exc)) from None
         data = {"query": text}
         graph_form = form in {"ConstructQuery", "DescribeQuery"}
