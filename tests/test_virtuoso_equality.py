@@ -10,7 +10,8 @@ depends on the plan Virtuoso picks in `VIRTUOSO_7_2_PLAN_BUGS` (not strictly). V
 answers paths able to match zero steps (`p?`, `p*`) wrongly, on some plans
 (`_ZERO_LENGTH_PATH_WITH_UNION`): the library writes `nkg:country?` and, where a parameter
 binds its end, `skos:broader*` as UNIONs, and keeps each remaining such path, and each UNION
-joined with another, in its own sub-SELECT.
+joined with another, in its own sub-SELECT. On a server that has run for hours, the MINUS of
+strong-without-cooperation and priority-areas-without-cooperation still removed too little.
 """
 
 from __future__ import annotations
