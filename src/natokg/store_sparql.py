@@ -249,6 +249,11 @@ class SparqlStore:
             accept=_GRAPH_TYPES if graph_form else _RESULTS_JSON,
             **({} if timeout is None else {"timeout": timeout}),
         )
+        if response.status_code == 206 or response.headers.get("X-SQL-State") == "S1TAT":
+            raise SparqlStoreError(
+                f"query at {self.query_url}: the endpoint returned a partial result (Virtuoso's "
+                "anytime query, cut short by its time limit); the answer would be incomplete"
+            )
         capped = response.headers.get("X-SPARQL-MaxRows")
         if capped is not None:
             raise SparqlStoreError(
