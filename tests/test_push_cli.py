@@ -74,6 +74,7 @@ def test_bad_options_are_refused_before_anything_is_sent(
     result = runner.invoke(app, ["push", *args])
     assert result.exit_code == 2
     assert message in result.output
+    assert ":pw@" not in result.output  # a password in a URL is never repeated
 
 
 @pytest.mark.parametrize(
@@ -167,3 +168,11 @@ def test_push_from_an_oxigraph_store(virtuoso: Virtuoso, run_natokg: RunNatokg, 
         assert result.stdout.startswith(f"pushed {expected} triples to <{graph}>")
     finally:
         virtuoso.drop(graph)
+
+
+def test_a_store_that_does_not_answer_is_a_clear_error() -> None:
+    """Exits 2 naming the endpoint, without a traceback, when a reading command's store does not answer."""
+    result = runner.invoke(app, ["info", "--store", "sparql:http://127.0.0.1:9/sparql"])
+    assert result.exit_code == 2
+    assert "cannot read the store" in result.output
+    assert "Traceback" not in result.output

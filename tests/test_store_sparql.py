@@ -125,6 +125,20 @@ def test_a_capped_result_is_an_error() -> None:
 
 
 @pytest.mark.parametrize(
+    "answer",
+    [results(ONE_ROW, status=206), results(ONE_ROW, **{"X-SQL-State": "S1TAT"})],
+    ids=["partial-content", "anytime-header"],
+)
+def test_a_partial_result_is_an_error(answer: tuple[int, dict[str, str], bytes]) -> None:
+    """Refuses a result the endpoint cut short (Virtuoso's anytime queries: HTTP 206 or S1TAT)."""
+    with (
+        http_server(lambda *_: answer) as url,
+        pytest.raises(SparqlStoreError, match="partial result"),
+    ):
+        SparqlStore(url + "/sparql").query("SELECT ?s WHERE { ?s ?p ?o }")
+
+
+@pytest.mark.parametrize(
     ("answer", "message"),
     [
         ((500, {"Content-Type": "text/plain"}, b"Virtuoso 37000 Error SP030"), "HTTP 500: Virtuoso 37000"),

@@ -106,7 +106,11 @@ def load(paths: list[str] | None, store: str = MEMORY) -> LoadResult:
             return load_graph(paths or None)
         except LoadError as exc:
             fail(str(exc))
-    return LoadResult(opened, (), len(opened), {})
+    try:
+        size = len(opened)
+    except RuntimeError as exc:  # an endpoint that refuses, or does not answer (SparqlStoreError)
+        fail(f"{store}: cannot read the store: {exc}")
+    return LoadResult(opened, (), size, {})
 
 
 def chosen_store(store: str, paths: Sequence[object] | None) -> Store | None:

@@ -7,13 +7,28 @@ the command line can check its options without importing the HTTP client.
 from __future__ import annotations
 
 import ipaddress
+import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
-__all__ = ["AUTH_SCHEMES", "is_loopback", "read_password", "refuse_basic_in_clear"]
+__all__ = ["AUTH_SCHEMES", "is_loopback", "masked", "read_password", "refuse_basic_in_clear"]
 
 #: The HTTP authentication schemes a store accepts (`natokg.store_sparql.make_auth`).
 AUTH_SCHEMES = ("digest", "basic")
+
+
+_USERINFO = re.compile(r"//[^/?#]*@")
+
+
+def masked(text: str) -> str:
+    """Return `text` with the ``user:password@`` of any URL in it masked, for messages.
+
+    Examples
+    --------
+    >>> masked("http://dba:secret@127.0.0.1:8890/sparql")
+    'http://***@127.0.0.1:8890/sparql'
+    """
+    return _USERINFO.sub("//***@", text)
 
 
 def read_password(path: Path) -> str:

@@ -26,6 +26,7 @@ from rdflib.query import Result
 from rdflib.term import Identifier
 
 from natokg import __version__
+from natokg.credentials import masked
 from natokg.sparql_text import check_iri, with_default_graph
 from natokg.store import bind_values, prepare_local_query
 
@@ -87,9 +88,9 @@ def check_url(url: str, what: str = "endpoint") -> str:
     """Return `url` if it is an ``http(s)://host/...`` URL, else raise `ValueError`."""
     parts = urlsplit(url)
     if parts.scheme not in {"http", "https"} or not parts.hostname:
-        raise ValueError(f"{what} {url!r} is not an http:// or https:// URL")
+        raise ValueError(f"{what} {masked(url)!r} is not an http:// or https:// URL")
     if parts.username or parts.password:
-        raise ValueError(f"{what} {url!r}: give the user and password as options, not in the URL")
+        raise ValueError(f"{what} {masked(url)!r}: give the user and password as options, not in the URL")
     return url
 
 
@@ -248,6 +249,11 @@ class SparqlStore:
             accept=_GRAPH_TYPES if graph_form else _RESULTS_JSON,
             **({} if timeout is None else {"timeout": timeout}),
         )
+        if response.status_code == 206 or response.headers.get("X-SQL-State") == "S1TAT":
+            raise SparqlStoreError(
+                f"query at {self.query_url}: the endpoint returned a partial result (Virtuoso's "
+                "anytime query, cut short by its time limit); the answer would be incomplete"
+            )
         capped = response.headers.get("X-SPARQL-MaxRows")
         if capped is not None:
             raise SparqlStoreError(

@@ -35,7 +35,6 @@ KINDS = {
 
 _KEY = re.compile(r"^([a-z-]+)=")
 _FIELDS = ("graph", "user", "password-file", "auth")
-_USERINFO = re.compile(r"//[^/?#]*@")
 
 
 @dataclass(frozen=True)
@@ -231,7 +230,9 @@ def _check_url(spec: str, url: str) -> None:
 
 def _shown(text: str) -> str:
     """Return `text` with any ``user:password@`` of a URL masked, for messages."""
-    return _USERINFO.sub("//***@", text)
+    from natokg.credentials import masked
+
+    return masked(text)
 
 
 def _bad(spec: str, why: str) -> NoReturn:
