@@ -106,9 +106,11 @@ def load(paths: list[str] | None, store: str = MEMORY) -> LoadResult:
             return load_graph(paths or None)
         except LoadError as exc:
             fail(str(exc))
+    from natokg.store import StoreError
+
     try:
         size = len(opened)
-    except RuntimeError as exc:  # an endpoint that refuses, or does not answer (SparqlStoreError)
+    except StoreError as exc:  # an endpoint that refuses, or does not answer
         fail(f"{store}: cannot read the store: {exc}")
     return LoadResult(opened, (), size, {})
 

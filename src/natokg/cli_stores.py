@@ -20,8 +20,6 @@ if TYPE_CHECKING:
 
     from rich.progress import Progress, TaskID
 
-    from natokg.store import Store
-
 __all__: list[str] = []
 
 #: Files at least this big get a progress bar (on a terminal).
@@ -71,7 +69,6 @@ def load_command(
         )
     opened = open_store_or_fail(store, existing=False)
     files = [*resources.ontology_files(), *(paths or resources.graph_files())]
-    errors: tuple[type[Exception], ...] = (LoadError, StoreError, *_endpoint_errors(opened))
     try:
         before = len(opened) if getattr(opened, "exists", True) else 0
         started = time.perf_counter()
@@ -85,7 +82,7 @@ def load_command(
         else:
             load_files(opened, files)
             after = len(opened)
-    except errors as exc:
+    except (LoadError, StoreError) as exc:  # SparqlStoreError is a StoreError
         fail(str(exc))
     took = time.perf_counter() - started
     size = sum(Path(file).stat().st_size for file in files)
@@ -95,15 +92,6 @@ def load_command(
         soft_wrap=True,
         highlight=False,
     )
-
-
-def _endpoint_errors(opened: Store) -> tuple[type[Exception], ...]:
-    """Return the errors a SPARQL store raises, if `opened` is one (its module is then loaded)."""
-    if type(opened).__module__ != "natokg.store_sparql":
-        return ()
-    from natokg.store_sparql import SparqlStoreError
-
-    return (SparqlStoreError,)
 
 
 def _progress() -> Progress:

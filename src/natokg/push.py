@@ -223,14 +223,13 @@ def _checked(iri: str, what: str) -> str:
 
 
 def _triples(source: Store | Graph) -> list[Triple]:
-    if isinstance(source, Graph) and not isinstance(source, Dataset):
+    if isinstance(source, Dataset):
+        return list({(s, p, o): None for s, p, o, _ in source.quads((None, None, None, None))})
+    if isinstance(source, Graph):
         return list(source)
-    read = getattr(source, "triples", None) if not isinstance(source, Graph) else None
-    if read is not None:  # the store's own reading, without a copy
-        return list(read())
-    # A store's copy is one Dataset; its triples are read straight from it (no second graph).
-    dataset = source if isinstance(source, Dataset) else source.dataset()
-    return list({(s, p, o): None for s, p, o, _ in dataset.quads((None, None, None, None))})
+    if hasattr(source, "triples"):  # the store's own reading, without a copy
+        return list(source.triples())
+    return _triples(source.dataset())
 
 
 def _upload(

@@ -46,7 +46,7 @@ class RemoteAccessError(ValueError):
 
 
 class StoreError(ValueError):
-    """A store cannot be opened or written; the message names the store."""
+    """A store cannot be opened, read or written; the message names the store."""
 
 
 @runtime_checkable

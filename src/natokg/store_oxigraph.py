@@ -105,7 +105,7 @@ class OxigraphStore:
 
         self._ox = pyoxigraph
         self.path = None if path is None else Path(path)
-        self._resolved: str | None = None
+        self._resolved = None if self.path is None else str(self.path.resolve())
         self._meta: dict[str, Any] = {}
         self._handle: ox.Store = pyoxigraph.Store()
         if self.path is not None:
@@ -122,11 +122,7 @@ class OxigraphStore:
         The query layer keeps one long-lived worker process per snapshot (`natokg._workers`).
         """
         current = self._meta.get("current")
-        if self.path is None or not current:
-            return None
-        if self._resolved is None:  # resolved once: a query asks for it twice
-            self._resolved = str(self.path.resolve())
-        return (self._resolved, str(current))
+        return None if self._resolved is None or not current else (self._resolved, str(current))
 
     @property
     def exists(self) -> bool:
@@ -207,14 +203,9 @@ class OxigraphStore:
     def triples(
         self, predicates: Iterable[str] | None = None, *, distinct: bool = True
     ) -> Iterator[tuple[Node, Node, Node]]:
-        """Yield the triples, whatever their graphs, as rdflib terms (no `Dataset` copy).
+        """Yield the triples as rdflib terms, as `MemoryStore.triples` does.
 
-        Parameters
-        ----------
-        predicates
-            Only the triples with one of these predicate IRIs (read from the index), or all.
-        distinct
-            Each triple once (False: once per graph holding it, without remembering them all).
+        With ``distinct=False`` a triple comes once per graph holding it, and none is remembered.
         """
         ox = self._ox
         convert = converter()

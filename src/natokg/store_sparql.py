@@ -28,7 +28,7 @@ from rdflib.term import Identifier
 from natokg import __version__
 from natokg.credentials import masked
 from natokg.sparql_text import check_iri, with_default_graph
-from natokg.store import bind_values, prepare_local_query
+from natokg.store import StoreError, bind_values, prepare_local_query
 
 __all__ = ["DEFAULT_TIMEOUT", "SparqlStore", "SparqlStoreError", "SparqlTimeoutError", "make_auth"]
 
@@ -43,7 +43,7 @@ _SIMPLE = {str(XSD.string), str(RDF.langString)}
 AuthArg = httpx.Auth | tuple[str, str] | None
 
 
-class SparqlStoreError(RuntimeError):
+class SparqlStoreError(StoreError, RuntimeError):
     """The endpoint could not be reached, refused a request or answered something unusable."""
 
 
